@@ -1,0 +1,1 @@
+"""Users, their OpenID Connect identities, sessions and roles."""

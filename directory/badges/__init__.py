@@ -1,0 +1,1 @@
+"""Badge classes, competencies, applications and review, awards, revocation, hosted OB endpoints."""

@@ -1,0 +1,86 @@
+"""Public pages of badge classes."""
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import render_template
+from flask import request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from directory.badges.models import Award
+from directory.badges.models import BadgeClass
+from directory.core.images import placeholder_badge_svg
+from directory.endorsements.models import Endorsement
+from directory.extensions import db
+from directory.profiles.models import Profile
+
+bp = Blueprint("badges", __name__)
+
+
+def get_badge_class_or_404(slug: str, published_only: bool = True) -> BadgeClass:
+    """Load a badge class by slug; visitors only see published and archived ones."""
+    badge_class = db.session.scalar(select(BadgeClass).where(BadgeClass.slug == slug))
+    if badge_class is None or (published_only and badge_class.state not in ("published", "archived")):
+        abort(404)
+    return badge_class
+
+
+@bp.get("/badges")
+def index():
+    query = (
+        select(BadgeClass)
+        .where(BadgeClass.state == "published")
+        .options(selectinload(BadgeClass.issuer), selectinload(BadgeClass.competencies))
+        .order_by(BadgeClass.name_fr)
+    )
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("badges/index.html", page=page)
+
+
+@bp.get("/badges/<slug>")
+def show(slug: str):
+    badge_class = get_badge_class_or_404(slug)
+    holders = db.session.scalars(
+        select(Profile)
+        .join(Award, Award.profile_id == Profile.id)
+        .where(
+            Award.badge_class_id == badge_class.id,
+            Award.revoked_at.is_(None),
+            Award.visibility == "public",
+            Profile.visibility == "public",
+            Profile.listing_consent.is_(True),
+        )
+        .order_by(Profile.display_name)
+        .limit(48)
+    ).all()
+    endorsements = db.session.scalars(
+        select(Endorsement)
+        .where(
+            Endorsement.badge_class_id == badge_class.id,
+            Endorsement.state == "active",
+            Endorsement.hidden.is_(False),
+        )
+        .options(selectinload(Endorsement.endorser))
+        .order_by(Endorsement.issued_on)
+    ).all()
+    return render_template(
+        "badges/show.html", badge_class=badge_class, holders=holders, endorsements=endorsements
+    )
+
+
+@bp.get("/badges/<slug>/image")
+def image(slug: str):
+    badge_class = get_badge_class_or_404(slug, published_only=False)
+    if badge_class.image is not None:
+        return _file_response(badge_class.image.data, badge_class.image.content_type)
+    svg = placeholder_badge_svg(badge_class.name_fr, badge_class.family)
+    return _file_response(svg, "image/svg+xml")
+
+
+def _file_response(data: bytes, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response.make_conditional(request)

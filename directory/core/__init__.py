@@ -1,0 +1,1 @@
+"""Plumbing shared by two or more domains."""

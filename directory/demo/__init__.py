@@ -1,0 +1,1 @@
+"""Deterministic French demo data."""

@@ -1,0 +1,1 @@
+"""Endorsements of badge classes and issuers by partner organisations."""

@@ -1,0 +1,49 @@
+"""An organisation's endorsement of a badge class or an issuer, through its lifecycle."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from directory.core.db import new_uuid
+from directory.core.db import utcnow
+from directory.extensions import db
+
+ENDORSEMENT_STATES = ("requested", "declined", "active", "withdrawn")
+TARGET_TYPES = ("badge_class", "issuer")
+
+
+class Endorsement(db.Model):
+    """An endorsement, published as OB 2.0 Endorsement and OB 3.0 EndorsementCredential."""
+
+    __tablename__ = "endorsements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    endorser_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    target_type: Mapped[str] = mapped_column(String(20))
+    badge_class_id: Mapped[int | None] = mapped_column(ForeignKey("badge_classes.id"), index=True)
+    target_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), index=True
+    )
+    comment: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    # The endorsed issuer may decline to display an endorsement; it stays published.
+    hidden: Mapped[bool] = mapped_column(default=False)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_on: Mapped[datetime | None]
+    valid_until: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    endorser = relationship("Organisation", foreign_keys=[endorser_id])
+    badge_class = relationship("BadgeClass", foreign_keys=[badge_class_id])
+    target_organisation = relationship("Organisation", foreign_keys=[target_organisation_id])

@@ -1,0 +1,1 @@
+"""Issuers and partner organisations, their members, verification and signing keys."""

@@ -1,0 +1,1 @@
+"""Entrepreneurs' profiles: curation, import, export, erasure."""
