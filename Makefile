@@ -21,12 +21,12 @@ install: $(VENV)/.installed
 
 # Compiled catalogues are build products, never committed.
 catalogs: install
-	@$(BIN)/pybabel compile --use-fuzzy -q -d directory/translations
+	@$(BIN)/pybabel compile --use-fuzzy -d directory/translations
 
 # Extract new strings and merge them into the catalogues; then translate the new entries.
 translations: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project Badgeons -o directory/translations/messages.pot .
-	$(BIN)/pybabel update -q -i directory/translations/messages.pot -d directory/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project Badgeons -o directory/translations/messages.pot .
+	$(BIN)/pybabel update -i directory/translations/messages.pot -d directory/translations --no-fuzzy-matching --ignore-obsolete
 
 validators:
 	@bash scripts/setup-validators.sh

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from directory.core.db import new_uuid
 from directory.core.db import utcnow
 from directory.extensions import db
 
@@ -34,6 +35,8 @@ class Organisation(db.Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The public id in published Open Badges documents; the slug may be renamed, this never is.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(40), index=True)
