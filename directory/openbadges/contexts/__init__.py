@@ -1,0 +1,1 @@
+"""JSON-LD context files shipped as package data (see loader.py)."""
