@@ -14,6 +14,7 @@ from joserfc import jws
 from joserfc.errors import BadSignatureError
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
+from joserfc.jws import JWSRegistry
 
 from directory.openbadges.errors import InvalidCredential
 from directory.openbadges.errors import InvalidSignature
@@ -24,6 +25,17 @@ RSAPublicInput = rsa.RSAPublicKey | rsa.RSAPrivateKey | str | bytes | dict
 # The interoperable minimum, and all that 1EdTech's validators accept.
 ALGORITHM = "RS256"
 _JWT_CLAIMS = ("iss", "jti", "sub", "nbf", "exp", "iat")
+
+
+class _BadgeJWSRegistry(JWSRegistry):
+    # joserfc's 512-byte header cap refuses VC-JWTs that carry their RSA key as a `jwk` header,
+    # and its payload cap is below what a credential with an embedded image can weigh.
+    max_header_length = 8192
+    max_payload_length = 2_000_000
+
+
+def _registry() -> JWSRegistry:
+    return _BadgeJWSRegistry(algorithms=[ALGORITHM])
 
 
 def _json_bytes(value: dict[str, Any]) -> bytes:
@@ -72,7 +84,7 @@ def _sign(
 ) -> str:
     """Produce an RS256 compact JWS."""
     return jws.serialize_compact(
-        header, _json_bytes(payload), _import_rsa(rsa_private), algorithms=[ALGORITHM]
+        header, _json_bytes(payload), _import_rsa(rsa_private), registry=_registry()
     )
 
 
@@ -90,7 +102,7 @@ def verify_jws(compact: str, public_key: RSAPublicInput) -> dict[str, Any]:
     """Verify an RS256 compact JWS and return its JSON payload; raise InvalidSignature if it fails."""
     try:
         token = jws.deserialize_compact(
-            compact.strip(), _import_rsa(public_key), algorithms=[ALGORITHM]
+            compact.strip(), _import_rsa(public_key), registry=_registry()
         )
     except BadSignatureError as exc:
         raise InvalidSignature("JWS signature verification failed") from exc
