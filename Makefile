@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test install catalogs translations validators demo-data clean
+.PHONY: run test install catalogs translations validators test-idp demo-data clean
 
 $(BIN)/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: Python 3.11+ is needed and '$(PYTHON)' was not found." >&2; exit 1; }
@@ -36,10 +36,20 @@ demo-data: catalogs
 	$(FLASK) competencies import-esco
 	$(FLASK) demo load
 
-run: demo-data
-	$(FLASK) run --host 127.0.0.1 --port 5000
+# The demo identity provider runs in the background for as long as the server does.
+DEMO_IDP_PORT ?= 9400
+DEMO_IDP := http://127.0.0.1:$(DEMO_IDP_PORT)
 
-test: catalogs validators
+run: demo-data
+	@$(BIN)/python scripts/demo-idp.py --port $(DEMO_IDP_PORT) & idp=$$!; \
+	trap 'kill '"$$idp"' 2>/dev/null' EXIT INT TERM; \
+	export DEMO_IDENTITY_PROVIDER=$(DEMO_IDP) MAIL_DEV_OUTBOX=1; \
+	$(FLASK) accounts link-demo-identities && $(FLASK) run --host 127.0.0.1 --port 5000
+
+test-idp:
+	@bash scripts/setup-test-idp.sh
+
+test: catalogs validators test-idp
 	$(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
@@ -49,4 +59,4 @@ test: catalogs validators
 	fi
 
 clean:
-	rm -rf $(VENV) .venv-ob2 tests/conformance/node/node_modules
+	rm -rf $(VENV) .venv-ob2 tests/conformance/node/node_modules tests/idp/node/node_modules

@@ -57,3 +57,16 @@ class OidcIdentity(db.Model):
     last_login_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="identities")
+
+
+class EmailSignInToken(db.Model):
+    """A one-time sign-in link sent by e-mail; only a hash of its secret is kept."""
+
+    __tablename__ = "email_sign_in_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

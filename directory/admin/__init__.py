@@ -1,0 +1,1 @@
+"""Moderation and approval screens; they call the other domains' services."""
