@@ -185,7 +185,10 @@ def safe_fetch(url: str, policy: FetchPolicy = DEFAULT_POLICY) -> FetchResult:
 def parse_target(url: str, policy: FetchPolicy) -> Target:
     """Check scheme and shape of ``url`` and split it, or raise bad_scheme/bad_url."""
     schemes = ("https", "http") if policy.allow_http else ("https",)
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # e.g. unbalanced brackets: "https://["
+        raise FetchError("bad_url", url=url) from exc
     if parts.scheme.lower() not in schemes:
         raise FetchError(
             "bad_scheme", url=url, schemes=" / ".join(f"{s}://" for s in schemes)
@@ -197,6 +200,8 @@ def parse_target(url: str, policy: FetchPolicy) -> Target:
         raise FetchError("bad_url", url=url) from exc
     if not host or parts.username is not None or parts.password is not None:
         raise FetchError("bad_url", url=url)  # credentials in URLs are never sent
+    if any(char.isspace() or char in "<>\\\"{}|^`" for char in host):
+        raise FetchError("bad_url", url=url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(parts.scheme.lower(), host, port, path)
 

@@ -160,8 +160,9 @@ def _validate_png(data: bytes, max_pixels: int, max_side: int) -> ImageInfo:
         _decode_png(data)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageError("too_many_pixels", width=width, height=height) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        # Pillow reports broken files through all of these, depending on where it fails.
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
+        # Pillow reports broken files through all of these, depending on where it fails
+        # (IndexError: a PNG with a header and no image data).
         raise ImageError("corrupt") from exc
     return ImageInfo(PNG_MIME, width, height, data)
 
