@@ -53,7 +53,7 @@ test: catalogs validators test-idp
 	$(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(BIN)/pytest --db=postgresql -m "not browser and not conformance" $(PYTEST_ARGS); \
+		$(BIN)/pytest --db=postgresql -m "not browser and not conformance and not scaleout" $(PYTEST_ARGS); \
 	else \
 		echo "== TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
 	fi
