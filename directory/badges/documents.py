@@ -54,10 +54,12 @@ from flask import current_app
 from PIL import Image
 from PIL import ImageDraw
 from PIL import ImageFont
+from sqlalchemy import or_
 from sqlalchemy import select
 
 from directory.badges.models import Award
 from directory.badges.models import BadgeClass
+from directory.core.db import utcnow
 from directory.core.images import PNG_MIME
 from directory.core.images import SVG_MIME
 from directory.core.images import badge_initials
@@ -182,9 +184,11 @@ def issuer_endorsements(organisation: Organisation) -> list[Endorsement]:
 
 
 def _endorsements(*criteria) -> list[Endorsement]:
-    """Active, displayed endorsements matching ``criteria``, oldest first."""
+    """Active, displayed, unexpired endorsements matching ``criteria``, oldest first."""
+    # Hidden ones stay valid documents of the endorser; only the endorsed side's lists drop them.
+    current = or_(Endorsement.valid_until.is_(None), Endorsement.valid_until > utcnow())
     query = select(Endorsement).where(
-        *criteria, Endorsement.state == "active", Endorsement.hidden.is_(False)
+        *criteria, Endorsement.state == "active", Endorsement.hidden.is_(False), current
     )
     return list(db.session.scalars(query.order_by(Endorsement.id)))
 
@@ -253,15 +257,13 @@ def organisations_with_keys() -> list[Organisation]:
 
 
 def public_holder(award: Award) -> dict | None:
-    """The holder's name (and listed profile link), only when the holder made the award public."""
-    if award.visibility != "public":
-        return None
+    """The holder's name (and listed profile link), only when both the award and the profile are public."""
+    # An unclaimed award has no profile, so no one consented to show the recipient's name.
     profile = award.profile
-    name = profile.display_name if profile is not None else award.recipient_name
-    if not name:
+    if award.visibility != "public" or profile is None or profile.visibility != "public":
         return None
-    url = f"{base_url()}/profiles/{profile.slug}" if profile is not None and profile.is_listed else None
-    return {"name": name, "url": url}
+    url = f"{base_url()}/profiles/{profile.slug}" if profile.is_listed else None
+    return {"name": profile.display_name, "url": url}
 
 
 def award_links(award: Award) -> dict[str, str]:

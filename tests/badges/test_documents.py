@@ -376,13 +376,20 @@ def test_pending_organisation_is_published_once_it_has_signed(data):
 
 
 @pytest.mark.parametrize(
-    ("visibility", "with_profile", "expected"),
-    [("public", True, "Camille Martin"), ("public", False, "Camille Martin"), ("private", True, None)],
+    ("visibility", "profile_visibility", "expected"),
+    [
+        ("public", "public", "Camille Martin"),
+        ("public", None, None),  # unclaimed: nobody consented to show the recipient's name
+        ("public", "partners", None),
+        ("public", "private", None),
+        ("private", "public", None),
+    ],
 )
-def test_holder_name_only_when_the_award_is_public(data, visibility, with_profile, expected):
+def test_holder_name_only_when_award_and_profile_are_public(data, visibility, profile_visibility, expected):
     award = data["award"]
     award.visibility = visibility
-    award.profile = factories.profile() if with_profile else None
+    with_profile = profile_visibility is not None
+    award.profile = factories.profile(visibility=profile_visibility) if with_profile else None
     holder = documents.public_holder(award)
     assert (holder or {}).get("name") == expected
     if holder and with_profile:

@@ -1,0 +1,84 @@
+"""Profile fixtures: sign a person in on the test client, count SQL queries, a real index when searched."""
+
+import pytest
+from flask import g
+from sqlalchemy import event
+
+from directory.extensions import db as _db
+from tests.badges.issuing_helpers import login
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a user in on the test client (None signs out)."""
+
+    def sign_in(user) -> None:
+        # Requests reuse the test's app context, so Flask-Login's cached user must go too.
+        g.pop("_login_user", None)
+        if user is None:
+            with client.session_transaction() as session:
+                session.clear()
+            return
+        login(client, user)
+
+    return sign_in
+
+
+class QueryCounter:
+    """Counts the SQL statements run while it is active."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app, db):
+    """A context manager factory: ``with count_queries() as counter: ...``; len(counter) is the count."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        event.listen(_db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", counter)
+
+    return counting
+
+
+class _NoIndex:
+    """Stands in for the search service in tests that do not search: indexing costs ~0.5 s a commit."""
+
+    checked = True
+
+    def apply(self, keys) -> int:
+        return 0
+
+
+@pytest.fixture(autouse=True)
+def _index_only_when_searched(request, app, monkeypatch):
+    if "search_index" not in request.fixturenames:
+        monkeypatch.setitem(app.extensions, "search", _NoIndex())
+
+
+@pytest.fixture
+def search_index(app, db, tmp_path):
+    """The app's search service on a fresh Whoosh index, following the database by its hooks."""
+    service = app.extensions["search"]
+    previous = service.path
+    service.path = tmp_path / "index"
+    service.use("whoosh")
+    service.reindex()
+    service.checked = True
+    yield service
+    service.backend.close()
+    service.path = previous
+    service.use(app.config["SEARCH_BACKEND"])
