@@ -49,9 +49,12 @@ def issuer_profile(organisation: Organisation) -> dict[str, Any]:
 
 
 def profile_document(organisation: Organisation) -> dict[str, Any]:
-    """The Profile published at its id: also the controller document of its Ed25519 keys."""
+    """The Profile published at its id, with its live endorsements; also the controller of its Ed25519 keys."""
     methods = [d.key_url(key) for key in keys.published_keys(organisation, "Ed25519")]
-    document = ob3.profile_document(issuer_profile(organisation))
+    # Signing an endorsement may create the endorser's key: the view commits.
+    endorsements = [endorsement_credential(e) for e in d.issuer_endorsements(organisation)]
+    profile = issuer_profile(organisation)
+    document = ob3.profile_document({**profile, "endorsement": endorsements} if endorsements else profile)
     if not methods:
         return document
     # Verifiers (DCC) check that the controller lists the proof's key under assertionMethod;

@@ -20,6 +20,9 @@ from directory.core.db import utcnow
 from directory.extensions import db
 
 BADGE_CLASS_STATES = ("draft", "in_review", "published", "archived")
+# A badge class's review trail: reviewers' words, and the lifecycle events between them.
+REVIEW_ENTRY_KINDS = ("comment", "approve", "request_changes", "submit", "publish", "archive")
+BULK_JOB_STATES = ("preview", "applied")
 APPLICATION_STATES = ("draft", "submitted", "returned", "approved", "refused")
 REVIEW_DECISIONS = ("approve", "return", "refuse")
 VISIBILITIES = ("public", "partners", "private")
@@ -149,6 +152,8 @@ class Application(db.Model):
     )
     state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     narrative: Mapped[str] = mapped_column(Text, default="")
+    # The address the badge is awarded to (hashed in documents): the account's, or one the applicant gave.
+    email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
@@ -228,6 +233,9 @@ class Award(db.Model):
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[datetime | None]
+    # A claim link's secret is sent once by e-mail; only its hash is kept.
+    claim_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    claim_expires_at: Mapped[datetime | None]
     # Curation by the holder.
     visibility: Mapped[str] = mapped_column(String(20), default="public")
     position: Mapped[int] = mapped_column(default=0)
@@ -254,3 +262,22 @@ class Award(db.Model):
     def is_expired(self, now: datetime) -> bool:
         """Whether the award has expired at this moment."""
         return self.expires_on is not None and self.expires_on <= now
+
+
+class BulkAwardJob(db.Model):
+    """A CSV of awards uploaded by issuer staff: previewed, then applied once in one transaction."""
+
+    __tablename__ = "bulk_award_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    # The file itself holds e-mail addresses: it is kept only until it is applied.
+    content: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default="preview")
+    line_count: Mapped[int] = mapped_column(default=0)
+    award_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    applied_at: Mapped[datetime | None]

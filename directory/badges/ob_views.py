@@ -157,7 +157,7 @@ def issuer_v3(org_uuid):
     organisation = get_organisation_or_404(org_uuid)
     if wants_html():
         return organisation_page(organisation.slug)
-    return json_document(documents_ob3.profile_document(organisation))
+    return committed(json_document(documents_ob3.profile_document(organisation)))
 
 
 @bp.get("/ob/v3/issuers/<uuid:org_uuid>/jwks")

@@ -6,13 +6,16 @@ from flask import abort
 from flask import current_app
 from flask import render_template
 from flask import request
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from directory.badges.models import Award
 from directory.badges.models import BadgeClass
 from directory.core.images import placeholder_badge_svg
-from directory.endorsements.models import Endorsement
+from directory.endorsements import public as public_endorsements
+from directory.endorsements import services as endorsement_services
+from directory.endorsements.services import Target
 from directory.extensions import db
 from directory.profiles.models import Profile
 
@@ -55,18 +58,12 @@ def show(slug: str):
         .order_by(Profile.display_name)
         .limit(48)
     ).all()
-    endorsements = db.session.scalars(
-        select(Endorsement)
-        .where(
-            Endorsement.badge_class_id == badge_class.id,
-            Endorsement.state == "active",
-            Endorsement.hidden.is_(False),
-        )
-        .options(selectinload(Endorsement.endorser))
-        .order_by(Endorsement.issued_on)
-    ).all()
     return render_template(
-        "badges/show.html", badge_class=badge_class, holders=holders, endorsements=endorsements
+        "badges/show.html",
+        badge_class=badge_class,
+        holders=holders,
+        endorsements=public_endorsements.of_badge_class(badge_class),
+        endorse_as=endorsement_services.endorse_choices(current_user, Target(badge_class=badge_class)),
     )
 
 

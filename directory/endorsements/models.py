@@ -31,6 +31,8 @@ class Endorsement(db.Model):
         ForeignKey("organisations.id"), index=True
     )
     comment: Mapped[str] = mapped_column(Text, default="")
+    # What the issuer wrote when asking a partner for this endorsement.
+    request_message: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20), default="active", index=True)
     # The endorsed issuer may decline to display an endorsement; it stays published.
     hidden: Mapped[bool] = mapped_column(default=False)
@@ -42,6 +44,8 @@ class Endorsement(db.Model):
     valid_until: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    # When the endorsed issuer's staff marked it as seen: until then it is "new" to them.
+    acknowledged_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(Text)
 
     endorser = relationship("Organisation", foreign_keys=[endorser_id])

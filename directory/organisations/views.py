@@ -3,11 +3,13 @@
 from flask import Blueprint
 from flask import abort
 from flask import render_template
+from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from directory.badges.models import BadgeClass
-from directory.endorsements.models import Endorsement
+from directory.endorsements import public as public_endorsements
+from directory.endorsements import services as endorsement_services
+from directory.endorsements.services import Target
 from directory.extensions import db
 from directory.organisations.models import Organisation
 
@@ -40,12 +42,14 @@ def show(slug: str):
         .where(BadgeClass.issuer_id == organisation.id, BadgeClass.state == "published")
         .order_by(BadgeClass.name_fr)
     ).all()
-    endorsed = db.session.scalars(
-        select(Endorsement)
-        .where(Endorsement.endorser_id == organisation.id, Endorsement.state == "active")
-        .options(selectinload(Endorsement.badge_class), selectinload(Endorsement.target_organisation))
-        .order_by(Endorsement.issued_on)
-    ).all()
     return render_template(
-        "organisations/show.html", organisation=organisation, issued=issued, endorsed=endorsed
+        "organisations/show.html",
+        organisation=organisation,
+        issued=issued,
+        endorsed=public_endorsements.given(organisation),
+        received=public_endorsements.received(organisation) if organisation.is_issuer else [],
+        co_built=public_endorsements.co_built(organisation),
+        reach=public_endorsements.holders_by_departement(public_endorsements.reach_classes(organisation)),
+        reach_minimum=public_endorsements.MIN_COUNT,
+        endorse_as=endorsement_services.endorse_choices(current_user, Target(issuer=organisation)) if organisation.is_issuer else [],
     )

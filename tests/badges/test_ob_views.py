@@ -116,8 +116,10 @@ def test_endorsement_sends_browsers_to_what_is_endorsed(client, data):
 # --------------------------------------------------------------------- award page
 
 
-def test_award_page_shows_holder_dates_and_downloads(client, data):
+def test_award_page_shows_holder_dates_and_downloads(client, data, db):
     award = data["award"]
+    award.profile = factories.profile()
+    db.session.commit()
     html = get(client, documents.assertion_url(award), BROWSER).get_data(as_text=True)
     assert "Pitcher son projet" in html
     assert data["issuer"].name in html
@@ -128,8 +130,10 @@ def test_award_page_shows_holder_dates_and_downloads(client, data):
     assert factories.RECIPIENT_EMAIL not in html
 
 
-def test_award_page_hides_the_holder_of_a_private_award(client, data, db):
-    data["award"].visibility = "private"
+@pytest.mark.parametrize("award_visibility, profile_visibility", [("private", "public"), ("public", "private")])
+def test_award_page_hides_the_holder_of_a_private_award(client, data, db, award_visibility, profile_visibility):
+    data["award"].visibility = award_visibility
+    data["award"].profile = factories.profile(visibility=profile_visibility)
     db.session.commit()
     html = get(client, documents.assertion_url(data["award"]), BROWSER).get_data(as_text=True)
     assert "Camille Martin" not in html
