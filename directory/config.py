@@ -54,8 +54,10 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_BASE_URL": env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SEARCH_BACKEND": env("SEARCH_BACKEND", "whoosh"),
+        "SEARCH_INDEX_DIR": env("SEARCH_INDEX_DIR"),  # embedded indexes; default instance/search
+        "SEARCH_LOCK_TIMEOUT": float(env("SEARCH_LOCK_TIMEOUT", "10")),  # seconds a writer waits
         "REDIS_URL": env("REDIS_URL"),
-        "RATELIMIT_STORAGE_URI": env("REDIS_URL") or "memory://",
+        **_scale_out_settings(),
         "MAIL_SERVER": env("MAIL_SERVER"),
         "MAIL_FROM": env("MAIL_FROM", "Badgeons <ne-pas-repondre@badgeons.test>"),
         "FETCH_ALLOW_PRIVATE": env("FETCH_ALLOW_PRIVATE", "") == "1",
@@ -67,4 +69,53 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "") == "1",
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         "PER_PAGE": 24,
+        # Sign-in: providers from OIDC_PROVIDERS_FILE / OIDC_PROVIDERS, plus the demo one when
+        # DEMO_IDENTITY_PROVIDER (its URL, set by `make run` only) is given.
+        "OIDC_PROVIDERS": _oidc_providers(),
+        "DEMO_IDENTITY_PROVIDER": env("DEMO_IDENTITY_PROVIDER"),
+        "MAIL_DEV_OUTBOX": env("MAIL_DEV_OUTBOX", "") == "1",
+        "EMAIL_LINK_MAX_AGE_MINUTES": 30,
     }
+
+
+def _oidc_providers() -> dict:
+    """Provider settings, checked now so a bad one stops the start with one line."""
+    from directory.accounts.provider_config import load_providers
+
+    return load_providers(os.environ)
+
+
+def _scale_out_settings() -> dict:
+    """Redis-backed rate limits and jobs, the reverse proxy, production cookies (docs/deploy.md)."""
+    env = os.environ.get
+    redis_url = env("REDIS_URL")
+    secure = env("SESSION_COOKIE_SECURE", "") == "1"
+    return {
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Short timeouts: a dead Redis costs a request about a second, then limits count in memory.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1} if redis_url else {},
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every 429
+        "RATELIMIT_KEY_PREFIX": env("RATELIMIT_KEY_PREFIX", "badgeons"),
+        # A ceiling per client address on every route but /healthz, e.g. "300 per minute".
+        "RATELIMIT_APPLICATION": env("RATELIMIT_APPLICATION") or None,
+        "JOBS_QUEUE": env("JOBS_QUEUE", "badgeons"),
+        "JOBS_TIMEOUT": _int_setting("JOBS_TIMEOUT", 3600),
+        # Number of reverse proxies in front whose X-Forwarded-* headers are trusted (0: none).
+        "PROXY_FIX": _int_setting("PROXY_FIX", 0),
+        "PREFERRED_URL_SCHEME": "https" if secure else env("PREFERRED_URL_SCHEME", "http"),
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+    }
+
+
+def _int_setting(name: str, default: int) -> int:
+    """A non-negative integer setting, or a one-line ConfigError."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)

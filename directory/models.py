@@ -9,3 +9,4 @@ def register_models() -> None:
     import directory.endorsements.models  # noqa: F401
     import directory.organisations.models  # noqa: F401
     import directory.profiles.models  # noqa: F401
+    import directory.search.models  # noqa: F401

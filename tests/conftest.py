@@ -1,6 +1,7 @@
 """Fixtures: an app on a migrated database (SQLite, or PostgreSQL with --db=postgresql), a client, a clean db."""
 
 import os
+import tempfile
 import uuid
 
 import pytest
@@ -32,6 +33,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_configure(config):
+    # Every app built in this process (the suite's and the extra ones some tests make) indexes into
+    # a throw-away folder, never instance/; tantivy keeps indexing after a commit to milliseconds,
+    # and tests/search runs every backend.
+    os.environ.setdefault("SEARCH_BACKEND", "tantivy")
+    os.environ.setdefault("SEARCH_INDEX_DIR", tempfile.mkdtemp(prefix="badgeons-index-"))
     config.addinivalue_line("markers", "browser: drives Debian Chromium through Playwright")
     config.addinivalue_line("markers", "conformance: runs the external Open Badges validators")
 

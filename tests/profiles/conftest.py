@@ -54,21 +54,6 @@ def count_queries(app, db):
     return counting
 
 
-class _NoIndex:
-    """Stands in for the search service in tests that do not search: indexing costs ~0.5 s a commit."""
-
-    checked = True
-
-    def apply(self, keys) -> int:
-        return 0
-
-
-@pytest.fixture(autouse=True)
-def _index_only_when_searched(request, app, monkeypatch):
-    if "search_index" not in request.fixturenames:
-        monkeypatch.setitem(app.extensions, "search", _NoIndex())
-
-
 @pytest.fixture
 def search_index(app, db, tmp_path):
     """The app's search service on a fresh Whoosh index, following the database by its hooks."""

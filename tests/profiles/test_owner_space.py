@@ -17,7 +17,6 @@ from directory.profiles.models import ContactMessage
 from tests.idp.fixtures import dispose
 from tests.idp.fixtures import make_app
 from tests.profiles import factories
-from tests.profiles.conftest import _NoIndex
 
 
 @pytest.fixture
@@ -181,7 +180,6 @@ def test_contact_is_relayed_without_addresses_until_a_reply(app, client, db, log
 
 def test_contact_form_is_rate_limited(database_url, db, owner):
     limited = make_app(database_url, {}, RATELIMIT_ENABLED=True)
-    limited.extensions["search"] = _NoIndex()
     client = limited.test_client()
     data = {"name": "Robot", "email": "robot@exemple.fr", "body": "Message numéro un"}
     statuses = [client.post(f"/profiles/{owner.slug}/contact", data=data).status_code for _ in range(6)]
