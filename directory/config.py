@@ -53,7 +53,7 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_BASE_URL": env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
-        "SEARCH_BACKEND": env("SEARCH_BACKEND", "whoosh"),
+        "SEARCH_BACKEND": env("SEARCH_BACKEND", "tantivy"),
         "SEARCH_INDEX_DIR": env("SEARCH_INDEX_DIR"),  # embedded indexes; default instance/search
         "SEARCH_LOCK_TIMEOUT": float(env("SEARCH_LOCK_TIMEOUT", "10")),  # seconds a writer waits
         "REDIS_URL": env("REDIS_URL"),
