@@ -81,6 +81,10 @@ ERRORS = {
 bp.record_once(lambda state: state.app.jinja_env.globals.update(template_labels()))
 
 
+# Starting a sign-in, coming back from the provider, redeeming a link: per client address.
+SIGN_IN_LIMIT = "20 per minute"
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
     from directory.accounts.models import User
@@ -102,6 +106,7 @@ def login():
 
 
 @bp.get("/connexion/<provider>")
+@limiter.limit(SIGN_IN_LIMIT)
 def start(provider: str):
     spec = _provider_or_404(provider)
     session["next"] = safe_next(request.args.get("next"), url_for("dashboard.home"))
@@ -114,6 +119,7 @@ def start(provider: str):
 
 
 @bp.get("/connexion/<provider>/retour")
+@limiter.limit(SIGN_IN_LIMIT)
 def callback(provider: str):
     _provider_or_404(provider)
     try:
@@ -182,6 +188,7 @@ def email_link(token: str):
 
 
 @bp.post("/connexion/lien/<token>")
+@limiter.limit(SIGN_IN_LIMIT)
 def redeem_email_link(token: str):
     address = email_links.redeem(token)
     if address is None:

@@ -48,7 +48,11 @@ def changed_keys(obj) -> set[tuple[str, int]]:
 
 def _after_flush(session: Session, flush_context) -> None:
     pending = session.info.setdefault(PENDING, set())
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    # An object is "dirty" when only a collection changed (an organisation gaining a signing key
+    # or a member): that changes no column the index reads, and re-indexing every holder of the
+    # organisation's badges for it cost minutes at 100k profiles.
+    dirty = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    for obj in (*session.new, *dirty, *session.deleted):
         pending.update(changed_keys(obj))
 
 

@@ -11,6 +11,7 @@ from flask import url_for
 from markupsafe import Markup
 
 from directory.core.api import bp as api
+from directory.extensions import limiter
 from directory.search import openapi_paths
 from directory.search.labels import FACET_TITLES
 from directory.search.labels import SORT_TITLES
@@ -23,6 +24,9 @@ from directory.search.service import SearchService
 bp = Blueprint("search", __name__)
 FACET_VALUES_SHOWN = 12
 API_PER_PAGE_MAX = 100
+# Per client address; the suggestions follow typing, so they may come faster.
+SEARCH_API_LIMIT = "120 per minute"
+SUGGEST_API_LIMIT = "300 per minute"
 
 
 def service() -> SearchService:
@@ -82,6 +86,7 @@ def _api_hit(hit) -> dict:
 
 
 @api.get("/search")
+@limiter.limit(SEARCH_API_LIMIT)
 def api_search():
     per_page = min(max(request.args.get("per_page", 20, type=int), 1), API_PER_PAGE_MAX)
     params = SearchParams.from_args(request.args, per_page=per_page)
@@ -105,6 +110,7 @@ def _suggestion(entry) -> dict:
 
 
 @api.get("/search/suggest")
+@limiter.limit(SUGGEST_API_LIMIT)
 def api_suggest():
     limit = min(max(request.args.get("limit", 8, type=int), 1), 20)
     entries = service().backend.suggest(request.args.get("q", "")[:100], limit=limit)

@@ -112,11 +112,17 @@ def make_app(database_url: str, providers: dict, **config):
 
 
 def dispose(application) -> None:
-    """Close an extra application's database connections (the suite's `app` closes its own)."""
+    """Close an extra application's database connections (the suite's `app` closes its own).
+
+    Also switch the shared Flask-Limiter back off, as the suite's apps have it: an extra app
+    built with RATELIMIT_ENABLED=True turns it on for every app in the process.
+    """
     from directory.extensions import db
+    from directory.extensions import limiter
 
     with application.app_context():
         db.engine.dispose()
+    limiter.enabled = False
 
 
 @pytest.fixture(scope="session", name="oidc_app")
