@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test install catalogs translations validators test-idp demo-data clean
+.PHONY: run test install catalogs translations validators test-idp browser-tests demo-data clean
 
 $(BIN)/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: Python 3.11+ is needed and '$(PYTHON)' was not found." >&2; exit 1; }
@@ -49,7 +49,10 @@ run: demo-data
 test-idp:
 	@bash scripts/setup-test-idp.sh
 
-test: catalogs validators test-idp
+browser-tests:
+	@bash scripts/setup-browser-tests.sh
+
+test: catalogs validators test-idp browser-tests
 	$(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
@@ -59,4 +62,4 @@ test: catalogs validators test-idp
 	fi
 
 clean:
-	rm -rf $(VENV) .venv-ob2 tests/conformance/node/node_modules tests/idp/node/node_modules
+	rm -rf $(VENV) .venv-ob2 tests/conformance/node/node_modules tests/idp/node/node_modules tests/browser/node/node_modules

@@ -15,6 +15,7 @@ from directory.profiles.models import Profile
 from directory.search.analysis import Matcher
 from directory.search.analysis import query_text
 from directory.search.corrector import correct
+from directory.search.documents import BROADER_LEVELS
 from directory.search.documents import ancestors
 from directory.search.documents import competency_words
 from directory.search.documents import is_listed
@@ -84,7 +85,13 @@ def _load_hits(result: SearchResult, params: SearchParams) -> tuple[list[ResultH
 
 def _profiles_query(ids: list[int]):
     classes = selectinload(Profile.awards).selectinload(Award.badge_class)
-    return select(Profile).where(Profile.id.in_(ids)).options(classes.selectinload(BadgeClass.competencies))
+    competencies = classes.selectinload(BadgeClass.competencies)
+    # matched_competencies() walks BROADER_LEVELS parents (and reads one more): joined in the same
+    # query, so a results page runs as many queries whatever the number of hits.
+    broader = competencies
+    for _ in range(BROADER_LEVELS + 1):
+        broader = broader.joinedload(Competency.parent)
+    return select(Profile).where(Profile.id.in_(ids)).options(broader)
 
 
 def _hit(profile: Profile, matcher: Matcher) -> ResultHit:
