@@ -47,6 +47,36 @@ def screenshot_dir():
     return SCREENSHOTS
 
 
+@pytest.fixture
+def demo_site(app, database_url, db):
+    """The demo data, the demo provider knowing its people, and a site trusting it, over HTTP."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from directory.accounts.demo import demo_users
+    from directory.accounts.demo import link_demo_identities
+    from directory.accounts.provider_config import demo_spec
+    from directory.demo.loader import load_demo
+    from tests.idp.fixtures import dispose
+    from tests.idp.fixtures import make_app
+    from tests.idp.mock_provider import running_provider
+
+    load_demo(profile_count=4)
+    with running_provider(users={p.subject: p.claims for p in demo_users()}) as (issuer, _):
+        link_demo_identities(issuer)
+        db.session.commit()
+        site = make_app(database_url, {"demo": demo_spec(issuer)}, DEMO_IDENTITY_PROVIDER=issuer)
+        server = make_server("127.0.0.1", 0, site, threaded=True)
+        site.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield site.config["PUBLIC_BASE_URL"]
+        server.shutdown()
+        server.server_close()
+        dispose(site)
+
+
 def pytest_terminal_summary(terminalreporter):
     if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
         terminalreporter.write_line(f"Screenshots of the pages: {SCREENSHOTS}")
