@@ -47,10 +47,10 @@ run: demo-data
 	$(FLASK) accounts link-demo-identities && $(FLASK) run --host 127.0.0.1 --port 5000
 
 test-idp:
-	@bash scripts/setup-test-idp.sh
+	@bash scripts/npm-ci.sh tests/idp/node "the ProConnect-like identity provider"
 
 browser-tests:
-	@bash scripts/setup-browser-tests.sh
+	@bash scripts/npm-ci.sh tests/browser/node "axe-core"
 
 test: catalogs validators test-idp browser-tests
 	$(BIN)/pytest $(PYTEST_ARGS)

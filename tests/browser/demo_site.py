@@ -65,7 +65,7 @@ def require_axe() -> Path:
     if not AXE.exists():
         import os
 
-        message = f"axe-core is not installed ({AXE}): run `bash scripts/setup-browser-tests.sh`"
+        message = f"axe-core is not installed ({AXE}): run `make browser-tests`"
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)

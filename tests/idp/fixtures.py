@@ -39,7 +39,7 @@ def mock_idp_fixture():
 def node_idp_fixture():
     """The ProConnect-like provider (npm oidc-provider), or a skip that says how to install it."""
     if not (NODE_DIR / "node_modules" / "oidc-provider").exists() or not shutil.which("node"):
-        message = "tests/idp/node is not installed: run scripts/setup-test-idp.sh"
+        message = "tests/idp/node is not installed: run `make test-idp`"
         if os.environ.get("REQUIRE_TEST_IDP") == "1":
             pytest.fail(message)
         pytest.skip(message)
