@@ -118,14 +118,7 @@ def client(app, db):
 @pytest.fixture(scope="session")
 def live_server(app):
     """The application served over real HTTP on 127.0.0.1, on the suite's database."""
-    import threading
+    from tests.serving import serving
 
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    with serving(app) as origin:
+        yield origin

@@ -8,7 +8,6 @@ withdrawn, the endorser's status list has its bit set and the DCC verifier repor
 The app runs on its own migrated SQLite file behind a real server, as in test_published_documents.
 """
 
-import threading
 from dataclasses import dataclass
 
 import pytest
@@ -20,9 +19,7 @@ from validators import ob2_validate_many
 from validators import require_dcc
 from validators import require_ob2
 from validators import schema_errors
-from werkzeug.serving import make_server
 
-from directory import create_app
 from directory.accounts.models import User
 from directory.badges import documents
 from directory.endorsements import services
@@ -32,6 +29,8 @@ from directory.extensions import db
 from directory.openbadges import ob3
 from tests.badges import ob_factories as factories
 from tests.badges.issuing_helpers import member
+from tests.serving import migrated_app
+from tests.serving import serving
 
 pytestmark = pytest.mark.conformance
 
@@ -103,28 +102,9 @@ def _build() -> dict:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    from flask_migrate import upgrade
-
     path = tmp_path_factory.mktemp("endorsements") / "live.db"
-    app = create_app({
-        "TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "live-secret",
-        "KEY_ENCRYPTION_KEY": "live-key-encryption-key", "RATELIMIT_ENABLED": False, "PUBLIC_BASE_URL": PUBLIC,
-    })
-    with app.app_context():
-        upgrade()
-        ids = _build()
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Live(app, f"http://127.0.0.1:{server.server_port}", ids)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-        with app.app_context():
-            db.engine.dispose()
+    with migrated_app(path, PUBLIC, _build) as (app, ids), serving(app) as origin:
+        yield Live(app, origin, ids)
 
 
 def test_ob2_validator_before_and_after_withdrawal(live):

@@ -6,7 +6,6 @@ TLS-terminating proxy does), so the validators see the public https ids.
 """
 
 import re
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,9 +19,7 @@ from validators import ob2_validate_many
 from validators import require_dcc
 from validators import require_ob2
 from validators import schema_errors
-from werkzeug.serving import make_server
 
-from directory import create_app
 from directory.badges import documents
 from directory.extensions import db
 from directory.openbadges import ob3
@@ -31,6 +28,8 @@ from directory.openbadges.jose import verify_jws
 from directory.organisations.keys import rotate_keys
 from directory.organisations.models import Organisation
 from tests.badges import ob_factories as factories
+from tests.serving import migrated_app
+from tests.serving import serving
 
 pytestmark = pytest.mark.conformance
 
@@ -107,34 +106,9 @@ def _build_data() -> dict:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """The app on its own migrated SQLite file, served by werkzeug on a random port."""
-    from flask_migrate import upgrade
-
     path = tmp_path_factory.mktemp("live") / "live.db"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "SECRET_KEY": "live-secret",
-            "KEY_ENCRYPTION_KEY": "live-key-encryption-key",
-            "RATELIMIT_ENABLED": False,
-            "PUBLIC_BASE_URL": PUBLIC,
-        }
-    )
-    with app.app_context():
-        upgrade()
-        urls = _build_data()
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Live(app, f"http://127.0.0.1:{server.server_port}", urls)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-        with app.app_context():
-            db.engine.dispose()
+    with migrated_app(path, PUBLIC, _build_data) as (app, urls), serving(app) as origin:
+        yield Live(app, origin, urls)
 
 
 # --------------------------------------------------------------------- OB 2.0
