@@ -3,8 +3,10 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -15,12 +17,24 @@ from directory.extensions import db
 
 ENDORSEMENT_STATES = ("requested", "declined", "active", "withdrawn")
 TARGET_TYPES = ("badge_class", "issuer")
+# Open endorsements: at most one per endorser and target (a second would be a duplicate).
+OPEN_WHERE = "state IN ('requested', 'active') AND target_type = '{}'"
+
+
+def _one_open(name: str, target_column: str, target_type: str) -> Index:
+    """A partial unique index: the database, not a check-then-insert, stops two racing members."""
+    where = text(OPEN_WHERE.format(target_type))
+    return Index(name, "endorser_id", target_column, unique=True, sqlite_where=where, postgresql_where=where)
 
 
 class Endorsement(db.Model):
     """An endorsement, published as OB 2.0 Endorsement and OB 3.0 EndorsementCredential."""
 
     __tablename__ = "endorsements"
+    __table_args__ = (
+        _one_open("uq_endorsements_open_badge_class", "badge_class_id", "badge_class"),
+        _one_open("uq_endorsements_open_issuer", "target_organisation_id", "issuer"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)

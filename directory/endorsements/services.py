@@ -20,6 +20,8 @@ from datetime import datetime
 import nh3
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from directory.badges.models import BadgeClass
 from directory.badges.services import EDITOR_ROLES
@@ -78,6 +80,8 @@ def accept(endorsement: Endorsement, user, comment: str, valid_until: datetime |
     _check_endorser(user, endorsement.endorser)
     _check_state(endorsement, "requested")
     _check_target(target_of(endorsement), endorsement.endorser, existing=endorsement)
+    _check_words(comment, valid_until)
+    _claim(endorsement, "requested", "active")
     _activate(endorsement, comment, valid_until)
     endorsement.decided_at = endorsement.issued_on
     record("endorsement.accept", endorsement, user)
@@ -88,6 +92,7 @@ def decline(endorsement: Endorsement, user, reason: str = "") -> Endorsement:
     """Refuse an issuer's request (the reason goes to the issuer only)."""
     _check_endorser(user, endorsement.endorser)
     _check_state(endorsement, "requested")
+    _claim(endorsement, "requested", "declined")
     endorsement.state, endorsement.decided_at = "declined", utcnow()
     endorsement.reason = reason.strip() or None
     record("endorsement.decline", endorsement, user)
@@ -110,6 +115,7 @@ def withdraw(endorsement: Endorsement, user, reason: str) -> Endorsement:
     _check_state(endorsement, "active")
     if not reason.strip():
         raise EndorsementError("reason_required")
+    _claim(endorsement, "active", "withdrawn")
     endorsement.state, endorsement.withdrawn_at, endorsement.reason = "withdrawn", utcnow(), reason.strip()
     record("endorsement.withdraw", endorsement, user, reason=endorsement.reason)
     db.session.flush()
@@ -262,6 +268,24 @@ def _check_state(endorsement: Endorsement, state: str) -> None:
         raise EndorsementError(f"not_{state}")
 
 
+def _claim(endorsement: Endorsement, expected: str, new_state: str) -> None:
+    """Move the row from ``expected`` to ``new_state`` in one guarded UPDATE.
+
+    Checking ``endorsement.state`` in Python is not enough: two members of the organisation
+    acting at once both read the old state. The UPDATE's WHERE lets exactly one of them through
+    (PostgreSQL re-reads the row once the other's transaction ends; SQLite runs writers one at a
+    time); the other gets the same refusal as if they had come second.
+    """
+    claimed = db.session.execute(
+        update(Endorsement)
+        .where(Endorsement.id == endorsement.id, Endorsement.state == expected)
+        .values(state=new_state)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise EndorsementError(f"not_{expected}")
+
+
 def _new(target: Target, endorser: Organisation, user, state: str) -> Endorsement:
     endorsement = Endorsement(
         endorser=endorser,
@@ -272,7 +296,12 @@ def _new(target: Target, endorser: Organisation, user, state: str) -> Endorsemen
         created_by_id=user.id,
     )
     db.session.add(endorsement)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A colleague's identical endorsement was committed between our check and this insert:
+        # the partial unique index refused the second. The caller rolls the session back.
+        raise EndorsementError("already_endorsed") from None
     return endorsement
 
 

@@ -194,12 +194,6 @@ def test_published_documents_match_the_database(raced, network, server):
         assert revoked == {r.uuid for r in mine if r.state == "withdrawn"}
 
 
-@pytest.mark.xfail(
-    reason="endorsements/services.py checks for an open endorsement, then inserts: two members of one "
-    "organisation endorsing the same class at once can both succeed (no unique index, no lock); two "
-    "withdrawing one endorsement at once can likewise both succeed. Remove this mark once closed.",
-    strict=False,
-)
 def test_racing_colleagues_leave_one_endorsement_per_class(raced):
     rows = raced["rows"]
     for organisation_id, (first, second) in raced["picks"].items():
