@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from directory.badges.staff_views import bp as staff
     from directory.badges.views import bp as badges
     from directory.badges.verify_views import bp as verify
+    from directory.core import job_views  # noqa: F401 - attaches /taches/<id> and /api/v1/jobs/<id>
     from directory.core.api import bp as api
     from directory.core.views import bp as core
     from directory.endorsements.issuer_views import bp as issuer_endorsements

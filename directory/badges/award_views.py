@@ -42,6 +42,7 @@ from directory.badges.services import IssuingError
 from directory.badges.staff_views import issuer_of
 from directory.badges.staff_views import refused
 from directory.core.db import utcnow
+from directory.core.job_views import start_job
 from directory.extensions import db
 from directory.organisations.models import Membership
 from directory.organisations.models import Organisation
@@ -208,10 +209,9 @@ def revoke_many(membership: Membership):
         return redirect(url_for("staff_awards.awards", slug=issuer.slug))
     form = ReasonForm()
     if request.form.get("confirm") == "1" and form.validate_on_submit():
-        count = awarding.revoke_awards(chosen, form.reason.data, current_user)
-        db.session.commit()
-        flash(_l("%(count)s badge(s) révoqué(s).", count=count), "success")
-        return redirect(url_for("staff_awards.awards", slug=issuer.slug))
+        args = ([award.id for award in chosen], form.reason.data, current_user.id)
+        back = url_for("staff_awards.awards", slug=issuer.slug)
+        return start_job("directory.badges.awarding.revoke_job", *args, kind="bulk_revoke", back=back)
     return render_template("badges/staff/revoke.html", issuer=issuer, awards=chosen, form=form, many=True)
 
 
@@ -245,14 +245,7 @@ def bulk_preview(membership: Membership, job_uuid):
     issuer = issuer_of(membership)
     job = get_job_or_404(issuer, job_uuid)
     if request.method == "POST" and job.state == "preview":
-        try:
-            issued = bulk.apply_job(job, issuer, current_user)
-        except IssuingError as error:
-            refused(error)
-            return redirect(request.path)
-        db.session.commit()
-        notifications.notify_all(issued)
-        flash(_l("%(count)s badges attribués.", count=len(issued)), "success")
-        return redirect(url_for("staff_awards.awards", slug=issuer.slug))
+        back = url_for("staff_awards.awards", slug=issuer.slug)
+        return start_job("directory.badges.bulk.run_job", job.id, current_user.id, kind="bulk_award", back=back)
     plan = bulk.plan_bulk_award(job.content, issuer) if job.state == "preview" else None
     return render_template("badges/staff/import_preview.html", issuer=issuer, job=job, plan=plan)

@@ -9,6 +9,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,9 +26,13 @@ from directory.badges.models import BadgeClass
 from directory.badges.models import Evidence
 from directory.badges.services import IssuingError
 from directory.badges.services import add_months
+from directory.badges.services import command_language
 from directory.core.audit import record
 from directory.core.db import new_uuid
 from directory.core.db import utcnow
+from directory.core.jobs import JobError
+from directory.core.jobs import reported
+from directory.core.progress import progress_bar
 from directory.extensions import db
 from directory.openbadges.hashing import hash_identity
 from directory.openbadges.hashing import new_salt
@@ -203,14 +208,33 @@ def revoke_award(award: Award, reason: str, actor: User | None) -> None:
     db.session.flush()
 
 
-def revoke_awards(awards: Iterable[Award], reason: str, actor: User | None) -> int:
+def revoke_awards(awards: Iterable[Award], reason: str, actor: User | None, progress: Callable | None = None) -> int:
     """Revoke several awards with one reason; already revoked ones are left as they are."""
+    if not (reason or "").strip():
+        raise IssuingError("reason_required")
+    awards = list(awards)
     count = 0
-    for award in awards:
-        if not award.is_revoked:
-            revoke_award(award, reason, actor)
-            count += 1
+    with progress_bar(progress, awards, "Révocations") as chosen:
+        for award in chosen:
+            if not award.is_revoked:
+                revoke_award(award, reason, actor)
+                count += 1
     return count
+
+
+def revoke_job(award_ids: list[int], reason: str, actor_id: int) -> dict:
+    """The background job behind a bulk revocation: every chosen award in one transaction."""
+    from directory.badges.labels import error_message
+
+    actor = db.session.get(User, actor_id)
+    awards = db.session.scalars(select(Award).where(Award.id.in_(award_ids)).order_by(Award.id)).all()
+    with command_language():
+        try:
+            count = revoke_awards(awards, reason, actor, progress=reported)
+        except IssuingError as error:
+            raise JobError(error_message(error)) from error
+    db.session.commit()
+    return {"count": count}
 
 
 def award_status(award: Award, now: datetime) -> str:

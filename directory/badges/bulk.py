@@ -24,10 +24,13 @@ from directory.badges.awarding import award_badge
 from directory.badges.awarding import check_email
 from directory.badges.models import Award
 from directory.badges.models import BadgeClass
+from directory.badges.labels import error_message
 from directory.badges.models import BulkAwardJob
 from directory.badges.services import IssuingError
 from directory.badges.services import command_language
 from directory.core.audit import record
+from directory.core.jobs import JobError
+from directory.core.jobs import reported
 from directory.core.db import utcnow
 from directory.core.progress import progress_bar
 from directory.extensions import db
@@ -230,7 +233,31 @@ def create_job(organisation: Organisation, actor: User, filename: str, text: str
     return job
 
 
-def apply_job(job: BulkAwardJob, organisation: Organisation, actor: User) -> list[Issued]:
+def run_job(job_id: int, actor_id: int) -> dict:
+    """The background job behind a confirmed upload: award every line in one transaction, then e-mail.
+
+    A crash before the commit leaves nothing written and the upload still waiting for
+    confirmation, so the issuer can confirm it again; a second confirmation of an applied file
+    is refused.
+    """
+    from directory.badges.notifications import notify_all
+
+    job = db.session.get(BulkAwardJob, job_id)
+    actor = db.session.get(User, actor_id)
+    if job is None or actor is None:
+        raise JobError("Ce fichier n'existe plus.")
+    organisation = db.session.get(Organisation, job.organisation_id)
+    with command_language():
+        try:
+            issued = apply_job(job, organisation, actor, progress=reported)
+        except IssuingError as error:
+            raise JobError(error_message(error)) from error
+        db.session.commit()
+        notify_all(issued)
+    return {"count": len(issued)}
+
+
+def apply_job(job: BulkAwardJob, organisation: Organisation, actor: User, progress: Callable | None = None) -> list[Issued]:
     """Check the file again and award it, once: a second confirmation finds the job applied."""
     taken = db.session.execute(
         update(BulkAwardJob)
@@ -239,7 +266,7 @@ def apply_job(job: BulkAwardJob, organisation: Organisation, actor: User) -> lis
     ).rowcount
     if taken != 1:
         raise IssuingError("already_applied")
-    issued = apply_plan(plan_bulk_award(job.content, organisation), actor)
+    issued = apply_plan(plan_bulk_award(job.content, organisation), actor, progress)
     db.session.refresh(job)
     # The addresses now live in the awards; the uploaded copy is no longer needed.
     job.content, job.award_count = "", len(issued)

@@ -20,6 +20,7 @@ TITLES = {
     413: _l("Fichier trop volumineux"),
     429: _l("Trop de demandes"),
     500: _l("Erreur du serveur"),
+    503: _l("Service momentanément indisponible"),
 }
 EXPLANATIONS = {
     400: _l("La demande envoyée n'a pas pu être comprise. Vérifiez les informations saisies."),
@@ -31,6 +32,7 @@ EXPLANATIONS = {
     413: _l("Le fichier envoyé dépasse la taille autorisée."),
     429: _l("Vous avez fait trop de demandes en peu de temps. Réessayez dans un moment."),
     500: _l("Une erreur inattendue s'est produite. L'équipe a été prévenue ; réessayez plus tard."),
+    503: _l("Ce service est momentanément indisponible. Réessayez dans quelques minutes."),
 }
 
 

@@ -19,6 +19,9 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from importlib import import_module
 from typing import Any
@@ -77,19 +80,27 @@ class JobsUnavailable(RuntimeError):
 # ------------------------------------------------------------------ starting and reading
 
 
-def enqueue(func_path: str, *args: Any, user_id: int | None, description: str | None = None) -> str:
-    """Run ``func_path(*args)`` in the background (or now, in-process) and return the job id."""
+def enqueue(
+    func_path: str, *args: Any, user_id: int | None, description: str | None = None,
+    kind: str = "task", back: str | None = None,
+) -> str:  # fmt: skip
+    """Run ``func_path(*args)`` in the background (or now, in-process) and return the job id.
+
+    ``kind`` names what the job does for the page that follows it (``job_views``), ``back``
+    is where that page sends the user once the job is over.
+    """
     job_id = uuid.uuid4().hex
+    meta = _new_record(user_id, kind, back)
     client = redis_client()
     if client is None:
-        _run_here(job_id, func_path, args, user_id)
+        _run_here(job_id, func_path, args, meta)
         return job_id
     queue = Queue(current_app.config["JOBS_QUEUE"], connection=client)
     try:
         queue.enqueue(
             perform, func_path, *args,
             job_id=job_id,
-            meta=_new_record(user_id),
+            meta=meta,
             description=description or func_path,
             job_timeout=current_app.config["JOBS_TIMEOUT"],
             result_ttl=RESULT_TTL,
@@ -107,7 +118,8 @@ def job_status(job_id: str, *, user_id: int | None) -> dict | None:
     record = _local_jobs.get(job_id) or _rq_record(job_id)
     if record is None or (user_id is not None and record.get("user_id") != user_id):
         return None
-    return {"id": job_id, **{key: record.get(key) for key in ("status", "progress", "result", "error")}}
+    keys = ("status", "progress", "result", "error", "kind", "back")
+    return {"id": job_id, **{key: record.get(key) for key in keys}}
 
 
 def report_progress(done: int, total: int | None = None, message: str = "") -> None:
@@ -121,8 +133,31 @@ def report_progress(done: int, total: int | None = None, message: str = "") -> N
         record["progress"] = progress
 
 
-def _new_record(user_id: int | None) -> dict:
-    return {"user_id": user_id, "progress": {"done": 0, "total": None, "message": ""}, "error": None}
+@contextmanager
+def reported(iterable: Iterable, length: int | None = None, label: str = "") -> Iterator[Iterator]:
+    """A ``click.progressbar`` look-alike for jobs: what ``progress=`` parameters accept.
+
+    Progress is reported about a hundred times over the whole run, not per item: under RQ each
+    report is a write to Redis.
+    """
+    items = list(iterable) if length is None else iterable
+    total = len(items) if length is None else length
+    step = max(1, total // 100)
+
+    def walk() -> Iterator:
+        done = 0
+        for done, item in enumerate(items, 1):
+            yield item
+            if done % step == 0:
+                report_progress(done, total, label)
+        report_progress(done, total, label)
+
+    yield walk()
+
+
+def _new_record(user_id: int | None, kind: str = "task", back: str | None = None) -> dict:
+    progress = {"done": 0, "total": None, "message": ""}
+    return {"user_id": user_id, "kind": kind, "back": back, "progress": progress, "error": None}
 
 
 def _rq_record(job_id: str) -> dict | None:
@@ -156,16 +191,19 @@ def perform(func_path: str, *args: Any) -> Any:
         raise  # RQ logs the traceback and marks the job failed
 
 
-def _run_here(job_id: str, func_path: str, args: tuple, user_id: int | None) -> None:
+def _run_here(job_id: str, func_path: str, args: tuple, meta: dict) -> None:
     """The embedded default: run the job now, in this process, remembering its outcome."""
-    record = {**_new_record(user_id), "status": "started", "result": None}
+    record = {**meta, "status": "started", "result": None}
     _remember(job_id, record)
     token = _current_local.set(record)
     try:
         record["result"] = _call(func_path, args)
         record["status"] = "finished"
     except Exception as error:  # a failed job is reported through job_status, not as a 500
-        current_app.logger.exception("job %s (%s) failed", job_id, func_path)
+        if isinstance(error, JobError):  # a refusal the user reads, not a fault
+            current_app.logger.info("job %s (%s) refused: %s", job_id, func_path, error)
+        else:
+            current_app.logger.exception("job %s (%s) failed", job_id, func_path)
         record.update(status="failed", error=_user_message(error))
     finally:
         _current_local.reset(token)

@@ -123,8 +123,9 @@ def test_bulk_revocation_confirms_then_revokes_all(client, scene):
     chosen = [a.uuid for a in awards[:2]]
     page = client.post(url, data={"award": chosen}).get_data(as_text=True)
     assert "Révoquer 2 badge(s) ?" in page and all(a.revoked_at is None for a in awards)
-    client.post(url, data={"award": chosen, "confirm": "1", "reason": "Session annulée"})
+    started = client.post(url, data={"award": chosen, "confirm": "1", "reason": "Session annulée"})
     assert [a.is_revoked for a in awards] == [True, True, False]
+    assert "2 badges révoqués." in client.get(started.headers["Location"]).get_data(as_text=True)
 
 
 def test_revocation_needs_a_reason_and_happens_once(scene):

@@ -114,13 +114,18 @@ def test_upload_preview_confirm_on_the_web(client, scene):
     url = response.headers["Location"]
     assert "Confirmer et attribuer 3 badges" in client.get(url).get_data(as_text=True)
     assert _awards() == 0
-    client.post(url)
+    followed = client.post(url)
     assert _awards() == 3
+    job_page = client.get(followed.headers["Location"]).get_data(as_text=True)
+    assert followed.headers["Location"].startswith("/taches/") and "3 badges attribués." in job_page
+    assert "Terminé" in job_page and f"/emetteur/{scene['issuer'].slug}/attributions" in job_page
     assert {m.to for m in mail.outbox()[:3]} == {f"personne{i}@exemple.fr" for i in range(3)}
     job = _db.session.scalar(select(BulkAwardJob).where(BulkAwardJob.state == "applied"))
     assert job.award_count == 3 and job.content == ""
-    client.post(url)  # a second confirmation awards nothing more
+    again = client.post(url)  # a second confirmation awards nothing more
     assert _awards() == 3
+    if again.status_code == 302 and again.headers["Location"].startswith("/taches/"):
+        assert "Ce fichier a déjà été attribué." in client.get(again.headers["Location"]).get_data(as_text=True)
 
 
 def _run(command, args):

@@ -3,7 +3,6 @@
 import logging
 import subprocess
 import sys
-import uuid
 
 import pytest
 
@@ -41,6 +40,8 @@ def test_in_process_job_runs_at_once_and_reports_progress(in_process):
         "progress": {"done": 4, "total": 4, "message": "étape 4 sur 4"},
         "result": {"steps": 4},
         "error": None,
+        "kind": "task",
+        "back": None,
     }
 
 
@@ -76,31 +77,6 @@ def test_an_unexpected_failure_is_logged_and_shown_generically(in_process, caplo
 
 
 @pytest.fixture
-def queue_name(redis_url):
-    """A queue for this test only; its keys, its jobs' and its workers' are deleted afterwards."""
-    import redis
-
-    name = f"badgeons-test-{uuid.uuid4().hex[:10]}"
-    yield name
-    client = redis.Redis.from_url(redis_url)
-    client.delete(*_keys_of_queue(client, name))
-    client.srem("rq:queues", f"rq:queue:{name}")
-    client.close()
-
-
-def _keys_of_queue(client, name: str) -> list[bytes]:
-    """Every RQ key about this queue: its registries, jobs, results and workers."""
-    keys = list(client.scan_iter(match=f"*{name}*", count=1000))
-    for key in client.scan_iter(match="rq:job:*", count=1000):
-        if client.type(key) == b"hash" and client.hget(key, "origin") == name.encode():
-            keys += [key, key.replace(b"rq:job:", b"rq:results:", 1)]
-    for key in client.scan_iter(match="rq:worker:*", count=1000):
-        if client.type(key) == b"hash" and client.hget(key, "queues") == name.encode():
-            keys.append(key)
-    return keys or [b"rq:none"]
-
-
-@pytest.fixture
 def on_redis(app, redis_url, queue_name, monkeypatch):
     monkeypatch.setitem(app.extensions, redis_ext.EXTENSION, redis_ext.connect(redis_url))
     monkeypatch.setitem(app.config, "JOBS_QUEUE", queue_name)
@@ -129,6 +105,8 @@ def test_flask_worker_runs_queued_jobs_and_progress_is_readable(on_redis, redis_
         "progress": {"done": 3, "total": 3, "message": "étape 3 sur 3"},
         "result": {"steps": 3},
         "error": None,
+        "kind": "task",
+        "back": None,
     }
     failed = jobs.job_status(broken, user_id=7)
     assert (failed["status"], failed["error"]) == ("failed", jobs.GENERIC_ERROR)
