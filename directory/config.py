@@ -56,6 +56,8 @@ def from_environment(instance_path: Path) -> dict:
         "SEARCH_BACKEND": env("SEARCH_BACKEND", "tantivy"),
         "SEARCH_INDEX_DIR": env("SEARCH_INDEX_DIR"),  # embedded indexes; default instance/search
         "SEARCH_LOCK_TIMEOUT": float(env("SEARCH_LOCK_TIMEOUT", "10")),  # seconds a writer waits
+        # Beyond this many profiles, a change's re-indexing is queued for workers (with REDIS_URL).
+        "SEARCH_INLINE_LIMIT": int(env("SEARCH_INLINE_LIMIT", "200")),
         "REDIS_URL": env("REDIS_URL"),
         **_scale_out_settings(),
         "MAIL_SERVER": env("MAIL_SERVER"),

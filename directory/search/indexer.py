@@ -16,6 +16,8 @@ from directory.search.documents import listed_ids
 from directory.search.suggestions import suggestion_entries
 from directory.search.types import SearchBackend
 
+BATCH = 500  # profiles re-indexed under one write lock
+
 
 def _awards_of_classes(class_ids) -> select:
     return select(Award.profile_id).where(Award.badge_class_id.in_(class_ids), Award.profile_id.is_not(None))
@@ -53,11 +55,28 @@ def _classes_of_organisations(ids: set[int]):
 
 def apply_changes(backend: SearchBackend, session: Session, keys: set[tuple[str, int]]) -> int:
     """Re-read the affected profiles under the write lock and upsert or delete each one."""
-    with backend.writer() as writer:
-        ids = sorted(affected_profiles(session, keys))
-        for profile_id, doc in documents(session, ids):
-            writer.upsert(doc) if doc else writer.delete(str(profile_id))
-    if ("suggestions", 0) in keys:
+    ids = affected_profiles(session, keys)
+    return index_profiles(backend, session, ids, refresh_suggestions=("suggestions", 0) in keys)
+
+
+def index_profiles(
+    backend: SearchBackend, session: Session, ids: Iterable[int], refresh_suggestions: bool = False,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> int:  # fmt: skip
+    """Rebuild these profiles' documents from the database, a batch per write lock.
+
+    The documents are read while the lock is held, so of two processes indexing one profile
+    the later always writes last; batches keep the lock short when thousands of holders of a
+    badge class are re-indexed, so that other writers are never kept waiting for minutes.
+    """
+    ids = sorted(ids)
+    for start in range(0, len(ids), BATCH):
+        with backend.writer() as writer:
+            for profile_id, doc in documents(session, ids[start : start + BATCH]):
+                writer.upsert(doc) if doc else writer.delete(str(profile_id))
+        if on_batch is not None:  # (profiles done, profiles in all): a job's progress
+            on_batch(min(start + BATCH, len(ids)), len(ids))
+    if refresh_suggestions:
         backend.replace_suggestions(suggestion_entries(session))
     return len(ids)
 

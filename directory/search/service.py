@@ -6,9 +6,12 @@ import threading
 from pathlib import Path
 
 from flask import Flask
+from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from directory.core import jobs
+from directory.core.redis import redis_client
 from directory.extensions import db
 from directory.search import indexer
 from directory.search.registry import make_backend
@@ -18,6 +21,7 @@ from directory.search.types import SearchQuery
 from directory.search.types import SearchResult
 
 log = logging.getLogger(__name__)
+JOB = "directory.search.service.index_profiles_job"
 
 
 class SearchService:
@@ -27,6 +31,7 @@ class SearchService:
         self.name = app.config["SEARCH_BACKEND"]
         self.path = Path(app.config.get("SEARCH_INDEX_DIR") or _default_dir(app))
         self.lock_timeout = app.config.get("SEARCH_LOCK_TIMEOUT", 10.0)
+        self.inline_limit = app.config.get("SEARCH_INLINE_LIMIT", 200)
         self._backend: SearchBackend | None = None
         self._guard = threading.Lock()
         self.checked = False  # whether this process has checked the index since it started
@@ -52,8 +57,32 @@ class SearchService:
         return Session(bind=db.engine, autoflush=False, expire_on_commit=False)
 
     def apply(self, keys: set[tuple[str, int]]) -> int:
+        """Follow committed changes; a large fan-out goes to a background job when there are workers.
+
+        An endorsement or a renamed badge class changes the document of every holder: at
+        100,000 profiles that is thousands of documents, minutes of work that must not hold the
+        request. With Redis (scale-out) such a batch is queued for `flask worker`; the embedded
+        default, with no worker to hand it to, indexes at once as before.
+        """
         with self.session() as session:
-            return indexer.apply_changes(self.backend, session, keys)
+            ids = indexer.affected_profiles(session, keys)
+            suggestions = ("suggestions", 0) in keys
+            if len(ids) > self.inline_limit and self._queued(ids):
+                if suggestions:
+                    self.backend.replace_suggestions(indexer.suggestion_entries(session))
+                return 0
+            return indexer.index_profiles(self.backend, session, ids, refresh_suggestions=suggestions)
+
+    def _queued(self, ids: set[int]) -> bool:
+        """Whether these profiles were handed to a background worker (never in-process)."""
+        if redis_client() is None:
+            return False
+        try:
+            jobs.enqueue(JOB, sorted(ids), user_id=None, kind="reindex", description=f"reindex {len(ids)} profiles")
+        except jobs.JobsUnavailable as error:
+            log.warning("search: %s; indexing %d profiles in this request", error, len(ids))
+            return False
+        return True
 
     def reindex(self, progress=None) -> int:
         with self.session() as session:
@@ -88,3 +117,11 @@ def _default_dir(app: Flask) -> Path:
     if app.testing:
         return Path(tempfile.mkdtemp(prefix="badgeons-search-"))
     return Path(app.instance_path) / "search"
+
+
+def index_profiles_job(ids: list[int]) -> dict:
+    """The background job for a large fan-out: re-index these profiles, reporting progress."""
+    service: SearchService = current_app.extensions["search"]
+    with service.session() as session:
+        count = indexer.index_profiles(service.backend, session, ids, on_batch=jobs.report_progress)
+    return {"count": count}
