@@ -33,6 +33,7 @@ from flask.cli import AppGroup
 from flask.cli import with_appcontext
 from redis.exceptions import RedisError
 from rq import Queue
+from rq import Retry
 from rq import Worker
 from rq import get_current_job
 from rq.exceptions import NoSuchJobError
@@ -82,12 +83,13 @@ class JobsUnavailable(RuntimeError):
 
 def enqueue(
     func_path: str, *args: Any, user_id: int | None, description: str | None = None,
-    kind: str = "task", back: str | None = None,
+    kind: str = "task", back: str | None = None, retry_intervals: tuple[int, ...] = (),
 ) -> str:  # fmt: skip
     """Run ``func_path(*args)`` in the background (or now, in-process) and return the job id.
 
     ``kind`` names what the job does for the page that follows it (``job_views``), ``back``
-    is where that page sends the user once the job is over.
+    is where that page sends the user once the job is over. ``retry_intervals`` (seconds) lets
+    RQ try a failed job again, once per interval.
     """
     job_id = uuid.uuid4().hex
     meta = _new_record(user_id, kind, back)
@@ -105,6 +107,7 @@ def enqueue(
             job_timeout=current_app.config["JOBS_TIMEOUT"],
             result_ttl=RESULT_TTL,
             failure_ttl=FAILURE_TTL,
+            retry=Retry(max=len(retry_intervals), interval=list(retry_intervals)) if retry_intervals else None,
         )  # fmt: skip
     except (RedisError, OSError) as error:
         raise JobsUnavailable(f"cannot enqueue {func_path}: {error}") from error
@@ -251,7 +254,8 @@ def worker_command(burst: bool) -> None:
     # inherits (and shares) a socket the parent opened at start-up.
     db.engine.dispose()
     queue = Queue(current_app.config["JOBS_QUEUE"], connection=client)
-    Worker([queue], connection=client).work(burst=burst, with_scheduler=False)
+    # The scheduler puts failed jobs with retry intervals (e-mail delivery) back on the queue.
+    Worker([queue], connection=client).work(burst=burst, with_scheduler=not burst)
 
 
 @jobs_cli.command("check")

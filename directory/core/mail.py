@@ -20,6 +20,7 @@ from flask import render_template
 from directory.core.db import utcnow
 
 OUTBOX_SIZE = 200
+RETRY_INTERVALS = (30, 120, 600)  # seconds before each new attempt at a failed delivery
 bp = Blueprint("mail", __name__)
 
 
@@ -34,14 +35,40 @@ class SentMessage:
 
 
 def send(to: str, subject: str, body: str) -> None:
-    """Send a plain-text message to one address."""
-    message = _message(to, subject, body)
+    """Send a plain-text message to one address (through the job queue when there is one)."""
+    subject, body = str(subject), str(body)  # lazy strings: rendered now, in the caller's language
     if current_app.config.get("MAIL_SERVER"):
-        _send_smtp(message)
+        if not _queued(to, subject, body):
+            deliver(to, subject, body)
         return
     if not outbox_enabled():
         current_app.logger.warning("MAIL_SERVER is not set: a message was kept in memory only")
     _remember(SentMessage(to=to, subject=subject, body=body, sent_at=utcnow()))
+
+
+def deliver(to: str, subject: str, body: str) -> None:
+    """Hand one message to the SMTP server (a background job when Redis is configured)."""
+    _send_smtp(_message(to, subject, body))
+
+
+def _queued(to: str, subject: str, body: str) -> bool:
+    """Queue the delivery for the workers, so a slow or unreachable SMTP server never holds a page.
+
+    RQ retries a failed delivery three times over about ten minutes. Without Redis, or when it
+    cannot be reached, the caller delivers at once as before.
+    """
+    from directory.core import jobs
+    from directory.core.redis import redis_client
+
+    if redis_client() is None:
+        return False
+    try:
+        jobs.enqueue(f"{__name__}.deliver", to, subject, body, user_id=None, kind="mail",
+                     description="e-mail", retry_intervals=RETRY_INTERVALS)  # fmt: skip
+    except jobs.JobsUnavailable as error:
+        current_app.logger.warning("mail: %s; sending from this request", error)
+        return False
+    return True
 
 
 def outbox() -> list[SentMessage]:
