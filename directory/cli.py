@@ -69,6 +69,39 @@ def keys_list(org_slug: str) -> None:
         click.echo(f"{key.key_id}\t{key.algorithm}\t{key.created_at:%Y-%m-%d %H:%M}\t{state}")
 
 
+@keys_cli.command("rekey")
+@click.option(
+    "--old-key-env",
+    default="OLD_KEY_ENCRYPTION_KEY",
+    show_default=True,
+    metavar="NAME",
+    help="Environment variable holding the previous KEY_ENCRYPTION_KEY; asked for (hidden) when unset.",
+)
+def keys_rekey(old_key_env: str) -> None:
+    """Re-encrypt every private signing key from the previous KEY_ENCRYPTION_KEY to the current one.
+
+    All or nothing: every key must first decrypt with the old secret, else nothing is written
+    (exit 1). Key ids and public keys do not change. The old secret is never a command-line
+    argument (shell history, `ps`): it comes from the environment variable or a hidden prompt.
+    """
+    import os
+
+    from directory.organisations.keys import RekeyRefused
+    from directory.organisations.keys import rekey_private_keys
+
+    old_secret = os.environ.get(old_key_env) or click.prompt(
+        f"Previous KEY_ENCRYPTION_KEY (${old_key_env} is not set)", hide_input=True
+    )
+    try:
+        count = rekey_private_keys(old_secret, progress=click.progressbar)
+    except RekeyRefused as refused:
+        db.session.rollback()
+        click.echo(f"{refused} Nothing was changed.", err=True)
+        raise SystemExit(1) from refused
+    db.session.commit()
+    click.echo(f"{count} private keys re-encrypted with the current KEY_ENCRYPTION_KEY.")
+
+
 @badges_cli.command("verify")
 @click.argument("source", metavar="PATH-OR-URL")
 @click.option("--recipient", metavar="EMAIL", help="Also check that the badge was awarded to this e-mail.")

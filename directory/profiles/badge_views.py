@@ -14,6 +14,7 @@ from directory.accounts.permissions import login_required
 from directory.badges.models import Award
 from directory.badges.models import Evidence
 from directory.core.i18n import locale_code
+from directory.core.job_views import start_job
 from directory.extensions import db
 from directory.extensions import limiter
 from directory.profiles import curation
@@ -65,8 +66,9 @@ def index():
     db.session.commit()
     forms = {a.uuid: AwardCurationForm(prefix=a.uuid[:8], data={"visibility": a.visibility, "featured": a.featured}) for a in view.awards}
     memberships = {c.id: {a.uuid for a in c.awards} for c in profile.collections}
+    has_imported = any(a.source == "imported" for a in view.awards)
     return render_template("profiles/account/badges.html", profile=profile, view=view, forms=forms,
-                           collection_form=CollectionForm(), memberships=memberships)
+                           collection_form=CollectionForm(), memberships=memberships, has_imported=has_imported)
 
 
 @bp.post("/badges/<award_uuid>")
@@ -108,6 +110,14 @@ def reverify(award_uuid: str):
     db.session.commit()
     flash(_l("Le badge a été vérifié à nouveau."), "success")
     return redirect(url_for(".index", _anchor=f"badge-{award_uuid}"))
+
+
+@bp.post("/badges/reverifier")
+@login_required
+@limiter.limit("5 per hour")  # each run fetches every imported badge again from its issuer
+def reverify_all():
+    back = url_for(".index")
+    return start_job("directory.profiles.importing.reverify_all", current_user.id, kind="reverify", back=back)
 
 
 @bp.post("/badges/<award_uuid>/retirer")

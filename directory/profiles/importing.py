@@ -3,6 +3,8 @@
 A badge is refused, with the verifier's own explanation, when it cannot be read, was not
 awarded to one of the holder's e-mail addresses, is revoked, or fails any integrity check.
 An expired badge is accepted and shown as expired. Re-verification keeps its last verdict.
+The one exception to "never commit" is ``reverify_all``, a background job: like a CLI
+command, it commits its own work.
 """
 
 import base64
@@ -11,13 +13,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from directory.accounts.models import User
 from directory.badges.models import Award
 from directory.badges.verification import verify_for_app
 from directory.core.db import utcnow
 from directory.core.images import ImageError
 from directory.core.images import validate_image
+from directory.core.jobs import reported
 from directory.core.models import StoredFile
+from directory.core.progress import progress_bar
 from directory.extensions import db
 from directory.openbadges.verify import Verdict
 from directory.profiles.curation import next_position
@@ -103,6 +109,35 @@ def reverify(award: Award, user: User) -> str:
     record_verdict(award, verdict)
     db.session.flush()
     return award.last_verification["status"]
+
+
+def reverify_all(user_id: int) -> dict:
+    """The background job behind « Vérifier à nouveau tous mes badges importés »."""
+    user = db.session.get(User, user_id)
+    award_ids = [award.id for award in imported_awards(user)] if user else []
+    count = 0
+    with progress_bar(reported, award_ids, "Vérifications") as chosen:
+        for award_id in chosen:
+            # Read one at a time: the holder may remove a badge while a worker runs the job.
+            award = db.session.get(Award, award_id)
+            if award is None:
+                continue
+            reverify(award, user)
+            # Each verdict stands on its own: keep it even if a later badge's check goes wrong.
+            db.session.commit()
+            count += 1
+    return {"count": count}
+
+
+def imported_awards(user: User) -> list[Award]:
+    """The badges the user imported onto their profile, in profile order."""
+    query = (
+        select(Award)
+        .join(Profile, Award.profile_id == Profile.id)
+        .where(Profile.user_id == user.id, Award.source == "imported")
+        .order_by(Award.position, Award.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def reverification_input(award: Award) -> bytes | str:
