@@ -21,6 +21,7 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
+from directory.badges import verify_openapi
 from directory.badges.verification import verify_for_app
 from directory.core import api
 from directory.core.i18n import locale_code
@@ -234,3 +235,6 @@ def _string(value: Any, name: str) -> str | None:
     if value is None or isinstance(value, str):
         return value.strip() if value else None
     abort(400, description=_("Le champ « %(name)s » doit être du texte.", name=name))
+
+
+verify_openapi.register()

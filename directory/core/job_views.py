@@ -19,6 +19,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 
+from directory.core import openapi
 from directory.core.api import bp as api
 from directory.core.jobs import JOB_ID
 from directory.core.jobs import JobsUnavailable
@@ -101,3 +102,23 @@ def job_api(job_id: str):
         abort(401, description="Sign in to follow your jobs.")
     found = _found_or_abort(job_id)
     return jsonify({key: found[key] for key in ("id", "status", "progress", "error")})
+
+
+openapi.add_path("/jobs/{job_id}", {"get": {
+    "summary": "Progress of a background job you started (bulk award, bulk revocation, re-verification)",
+    "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}],
+    "responses": {
+        "200": {"description": "The job's state", "content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "status": {"type": "string", "enum": ["queued", "started", "finished", "failed"]},
+                "progress": {"type": "object", "properties": {
+                    "done": {"type": "integer"}, "total": {"type": "integer", "nullable": True}, "message": {"type": "string"},
+                }},
+                "error": {"type": "string", "nullable": True, "description": "Why it failed, for the user"},
+            },
+        }}}},
+        **openapi.errors(401, 404, 503),
+    },
+}})  # fmt: skip

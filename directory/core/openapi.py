@@ -17,8 +17,46 @@ SPEC: dict = {
         "description": "Public API of the Badgeons directory of entrepreneurs' competencies.",
     },
     "paths": {},
-    "components": {"schemas": {}},
+    "components": {
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "required": ["status", "code", "message"],
+                        "properties": {
+                            "status": {"type": "integer", "example": 429},
+                            "code": {"type": "string", "example": "too_many_requests"},
+                            "message": {"type": "string"},
+                        },
+                    }
+                },
+            }
+        },
+        "responses": {},
+    },
 }
+_ERROR_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+ERRORS = {  # status -> (component name, description)
+    400: ("BadRequest", "The request is malformed; the message says what to send."),
+    401: ("Unauthorized", "Sign in first (a session cookie)."),
+    404: ("NotFound", "Nothing public (or of yours) has this identifier."),
+    413: ("PayloadTooLarge", "The upload is larger than allowed."),
+    429: ("TooManyRequests", "Too many requests from this address; wait the number of seconds in Retry-After."),
+    503: ("ServiceUnavailable", "A service this route needs cannot be reached; try again shortly."),
+}
+for _status, (_name, _description) in ERRORS.items():
+    SPEC["components"]["responses"][_name] = {"description": _description, "content": _ERROR_BODY}
+SPEC["components"]["responses"]["TooManyRequests"]["headers"] = {
+    "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+}
+
+
+def errors(*statuses: int) -> dict:
+    """Response entries for these error statuses, each a reference to the shared JSON error body."""
+    return {str(status): {"$ref": f"#/components/responses/{ERRORS[status][0]}"} for status in statuses}
 
 
 def add_path(path: str, operations: dict) -> None:

@@ -73,6 +73,6 @@ openapi.add_path("/profiles/{slug}", {"get": {
     "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
     "responses": {
         "200": {"description": "The profile", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Profile"}}}},
-        "404": {"description": "No public profile has this slug"},
+        **openapi.errors(404),
     },
 }})

@@ -70,7 +70,8 @@ SEARCH = {
         "200": {
             "description": "Results",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResults"}}},
-        }
+        },
+        **openapi.errors(400, 429),
     },
 }
 SUGGEST = {
@@ -106,7 +107,8 @@ SUGGEST = {
                     }
                 }
             },
-        }
+        },
+        **openapi.errors(429),
     },
 }
 
