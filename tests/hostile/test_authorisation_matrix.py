@@ -34,11 +34,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from flask import g
 
 from directory.badges.models import Application
 from directory.badges.models import BulkAwardJob
 from directory.badges.models import Evidence
+from directory.core import jobs
 from directory.core.models import StoredFile
 from directory.extensions import db as _db
 from directory.organisations.keys import signing_key
@@ -174,6 +176,10 @@ ACCESS: dict[str, dict] = {
     "profile_badges.curate": owner(404),
     "profile_badges.move": owner(404),
     "profile_badges.reverify": owner(404),
+    "profile_badges.reverify_all": SIGNED_IN,  # re-verifies the signed-in user's own imported badges
+    # A background job is seen by the user who started it (the entrepreneur here), by nobody else.
+    "core.job": owner(404),
+    "api.job": owner(404),
     "profile_badges.remove": owner(404),
     "profile_badges.evidence": owner(404),
     "profile_badges.delete_evidence": owner(404),
@@ -271,10 +277,13 @@ def world(db) -> World:
     job = BulkAwardJob(organisation_id=issuer.id, created_by_id=users["reviewer"].id, filename="a.csv",
                        content="email,badge\nx@exemple.fr,pitcher\n", line_count=1)  # fmt: skip
     active = factories.endorsement(partner, badge)
-    requested = factories.endorsement(partner, badge, state="requested", issued_on=None,
+    # One open endorsement per endorser and class (a unique index): the request is for another class.
+    requested = factories.endorsement(partner, factories.badge_class(issuer, slug="negocier"), state="requested", issued_on=None,
                                       created_at=factories.now() - timedelta(days=1))  # fmt: skip
     _db.session.add_all([application_evidence, collection, message, job])
     _db.session.flush()
+    with current_app.test_request_context():  # in-process (no Redis): finished at once
+        started = jobs.enqueue("directory.core.jobs.selftest", 1, user_id=entrepreneur.id)
     key = signing_key(issuer, "Ed25519")
     signing_key(issuer, "RS256")
     _db.session.commit()
@@ -282,7 +291,7 @@ def world(db) -> World:
         "issuer": issuer, "partner": partner, "candidate": candidate, "badge": badge, "draft": draft,
         "profile": profile, "award": award, "award_evidence": award_evidence, "application": application,
         "application_evidence": application_evidence, "collection": collection, "message": message, "job": job,
-        "active": active, "requested": requested, "key": key,
+        "active": active, "requested": requested, "key": key, "started": started,
         "membership": _db.session.scalar(_db.select(Membership).where(Membership.user_id == pending.id)),
     }  # fmt: skip
     return World(users=users, values=values)
@@ -334,6 +343,7 @@ def url_values(endpoint: str, arguments: set[str], w: dict) -> dict:
         "collection_id": w["collection"].id,
         "message_uuid": w["message"].uuid,
         "job_uuid": w["job"].uuid,
+        "job_id": w["started"],
         "issuer_slug": w["issuer"].slug,
         "token": "jeton-que-personne-n-a-recu",
         "code": w["profile"].short_code,
