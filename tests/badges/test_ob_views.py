@@ -223,7 +223,7 @@ def test_unknown_id_is_an_html_page_for_browsers(client, db):
 def test_unpublished_objects_are_404(client, data, db):
     draft = factories.badge_class(data["issuer"], state="draft")
     imported = factories.award(data["badge_class"], source="imported")
-    requested = factories.endorsement(data["partner"], data["badge_class"], state="requested")
+    requested = factories.endorsement(factories.organisation(kind="insurer"), data["badge_class"], state="requested")
     pending = factories.organisation(verification_state="pending")
     db.session.commit()
     for url in (
