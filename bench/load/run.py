@@ -48,6 +48,10 @@ ISSUER_BASE = f"http://127.0.0.1:{ISSUER_PORT}"
 SAMPLE = 2000
 PARTNERS = 5
 START_TIMEOUT = 120
+# Scale-out as deployed: Redis carries the job queue (bulk work, re-indexing of large fan-outs,
+# e-mail) and a `flask worker` runs the jobs; one queue per run, so no stale job is picked up.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+JOBS = {"REDIS_URL": REDIS_URL, "JOBS_QUEUE": f"badgeons-load-{os.getpid()}"}
 
 
 def app_env(base: str = BASE, **extra: str) -> dict:
@@ -176,12 +180,13 @@ class Gunicorn:
         self.base = base
         self.out, self.err = log_dir / f"{name}-access.log", log_dir / f"{name}.log"
         env = app_env(base, GUNICORN_BIND=base.removeprefix("http://"), WEB_CONCURRENCY=str(workers),
-                      GUNICORN_THREADS=str(threads), GUNICORN_LOG_LEVEL="warning")  # fmt: skip
+                      GUNICORN_THREADS=str(threads), GUNICORN_LOG_LEVEL="warning", **JOBS)  # fmt: skip
+        self.process = self._start(["-m", "gunicorn", "-c", "gunicorn.conf.py", "bench.load.wsgi:app"], env)
+
+    def _start(self, args: list[str], env: dict) -> subprocess.Popen:
         with self.out.open("wb") as out, self.err.open("wb") as err:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "bench.load.wsgi:app"],
-                cwd=ROOT, env=env, stdout=out, stderr=err, start_new_session=True,
-            )  # fmt: skip
+            return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=out, stderr=err,
+                                    start_new_session=True)  # fmt: skip
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
@@ -212,6 +217,15 @@ class Gunicorn:
         return sum(1 for line in self.out.read_text(errors="replace").splitlines() if re.search(r'" 5\d\d ', line))
 
 
+class JobWorker(Gunicorn):
+    """One `flask worker` on the run's queue (stopped like the servers)."""
+
+    def __init__(self, log_dir: Path):
+        self.base = BASE
+        self.out, self.err = log_dir / "worker-out.log", log_dir / "worker.log"
+        self.process = self._start(["-m", "flask", "--app", "bench.load.wsgi", "worker"], app_env(**JOBS))
+
+
 def run(users: int, seconds: int, workers: int, threads: int, note: str, smoke: bool = False,
         partners: bool = True) -> None:  # fmt: skip
     work = Path(tempfile.mkdtemp(prefix="badgeons-load-"))
@@ -219,6 +233,7 @@ def run(users: int, seconds: int, workers: int, threads: int, note: str, smoke: 
     fixtures = database_fixtures()
     server = Gunicorn(work, workers, threads)
     issuer = Gunicorn(work, 1, 4, ISSUER_BASE, "issuer")
+    jobs = JobWorker(work)
     try:
         server.wait_ready()
         issuer.wait_ready()
@@ -236,6 +251,7 @@ def run(users: int, seconds: int, workers: int, threads: int, note: str, smoke: 
     finally:
         server.stop()
         issuer.stop()
+        jobs.stop()
     if smoke:  # a few seconds to check the mix works: printed, not recorded
         print((work / "locust_stats.csv").read_text(), f"5xx: {server.server_errors()}", sep="\n")
         return
@@ -258,7 +274,8 @@ def write_results(work, fixtures, users, seconds, workers, threads, server_error
         (f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {users} users, {seconds} s, "
          f"{fixtures['profile_count']:,} profiles, {fixtures['award_count']:,} awards"),
         "",
-        (f"gunicorn: {workers} workers × {threads} threads (gthread), PostgreSQL search backend; the badges "
+        (f"gunicorn: {workers} workers × {threads} threads (gthread), PostgreSQL search backend, Redis job "
+         f"queue with one `flask worker`; the badges "
          f"verified are hosted by a second app server (1 worker × 4 threads) as a foreign issuer's; locust on the "
          f"same 2 cores ({platform.python_implementation()} {platform.python_version()}); load average "
          f"{load_avg:.1f} when the load started. {note}").rstrip(),
