@@ -62,6 +62,8 @@ def from_environment(instance_path: Path) -> dict:
         **_scale_out_settings(),
         "MAIL_SERVER": env("MAIL_SERVER"),
         "MAIL_FROM": env("MAIL_FROM", "Badgeons <ne-pas-repondre@badgeons.test>"),
+        # Where visitors report an accessibility problem (RGAA requires one); the operator's own.
+        "ACCESSIBILITY_CONTACT": env("ACCESSIBILITY_CONTACT", "accessibilite@badgeons.test"),
         "FETCH_ALLOW_PRIVATE": env("FETCH_ALLOW_PRIVATE", "") == "1",
         "FETCH_ALLOW_HTTP": env("FETCH_ALLOW_HTTP", "") == "1",
         "BABEL_DEFAULT_LOCALE": "fr",

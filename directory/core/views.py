@@ -25,7 +25,6 @@ bp = Blueprint("core", __name__)
 SUGGESTED_COMPETENCIES = 8
 # The accessibility statement: when it was last established, and where to report a problem.
 STATEMENT_DATE = date(2026, 11, 29)
-DEFAULT_ACCESSIBILITY_CONTACT = "accessibilite@badgeons.fr"
 
 
 @bp.get("/")
@@ -86,7 +85,7 @@ def about():
 
 @bp.get("/accessibilite")
 def accessibility():
-    contact = current_app.config.get("ACCESSIBILITY_CONTACT", DEFAULT_ACCESSIBILITY_CONTACT)
+    contact = current_app.config["ACCESSIBILITY_CONTACT"]
     return render_template("core/accessibility.html", contact=contact, established_on=STATEMENT_DATE)
 
 

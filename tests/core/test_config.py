@@ -47,3 +47,12 @@ def test_flask_cli_prints_one_line_for_a_bad_database_url(url, expected):
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_accessibility_statement_gives_the_operators_address(app, client, monkeypatch):
+    from directory.config import from_environment
+
+    monkeypatch.setenv("ACCESSIBILITY_CONTACT", "a11y@reseau-exemple.fr")
+    assert from_environment(Path(app.instance_path))["ACCESSIBILITY_CONTACT"] == "a11y@reseau-exemple.fr"
+    monkeypatch.setitem(app.config, "ACCESSIBILITY_CONTACT", "a11y@reseau-exemple.fr")
+    assert "mailto:a11y@reseau-exemple.fr" in client.get("/accessibilite").get_data(as_text=True)
