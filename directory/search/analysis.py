@@ -47,8 +47,30 @@ def keys(word: str) -> frozenset[str]:
     return frozenset((fold(_stem_fr(word)), fold(_stem_en(word)), fold(word)))
 
 
+@lru_cache(maxsize=20000)
 def is_stop_word(word: str) -> bool:
+    """Cached: results pages ask it of the same label words thousands of times."""
     return len(word) < 2 or fold(word) in STOP_WORDS
+
+
+@lru_cache(maxsize=50000)
+def word_keys(word: str) -> tuple[str, frozenset[str]]:
+    """A lower-case word folded, and its matching keys (none for a stop word).
+
+    Cached: highlighting asks it of every word of every excerpt and headline.
+    """
+    return fold(word), frozenset() if is_stop_word(word) else keys(word)
+
+
+@lru_cache(maxsize=20000)
+def label_words(label: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The matching keys of a label's non-stop words, and all its words folded.
+
+    Cached by the label string: competency labels, synonyms and broader concepts recur on
+    every results page, and re-tokenising them was three quarters of a page's time.
+    """
+    infos = [word_keys(word) for word in words(label)]
+    return frozenset().union(*(found for _, found in infos)), tuple(folded for folded, _ in infos)
 
 
 def parse_query(text: str) -> tuple[Term, ...]:
@@ -98,13 +120,20 @@ class Matcher:
 
     def matches(self, word: str) -> bool:
         """True when the word shares a stem with a query word, or starts with a prefix."""
-        word = word.lower()
-        if self.prefixes and fold(word).startswith(self.prefixes):
+        folded, found = word_keys(word.lower())
+        if self.prefixes and folded.startswith(self.prefixes):
             return True
-        return not is_stop_word(word) and bool(keys(word) & self.keys)
+        return not self.keys.isdisjoint(found)
 
     def matches_text(self, text: str) -> bool:
         return any(self.matches(word) for word in words(text))
+
+    def matches_label(self, label: str) -> bool:
+        """`matches_text` for short texts that recur (labels), on their cached words."""
+        found, folded = label_words(label)
+        if not self.keys.isdisjoint(found):
+            return True
+        return bool(self.prefixes) and any(word.startswith(self.prefixes) for word in folded)
 
 
 def _term_keys(term: Term) -> frozenset[str]:

@@ -1,5 +1,8 @@
 """Human labels for facet values (the index and the URL hold slugs, ids and codes)."""
 
+import csv
+from functools import cache
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -9,7 +12,7 @@ from directory.badges.models import Competency
 from directory.core.labels import open_to_label
 from directory.extensions import db
 from directory.organisations.models import Organisation
-from directory.profiles.models import Profile
+from directory.profiles.communes import DATA as COMMUNES_DATA
 
 FACET_TITLES = {
     "region": _l("Région"),
@@ -28,13 +31,21 @@ def _locale() -> str:
     return locale.language if locale else "fr"
 
 
+@cache
+def departement_names() -> dict[str, str]:
+    """Every département's name by code, from INSEE's list shipped with the communes.
+
+    Profiles take their département from that same list (`profiles.communes`), so it names
+    every code the index can hold, without the `SELECT DISTINCT` over all profiles that took
+    a quarter of a results page at 10,000 profiles.
+    """
+    with (COMMUNES_DATA / "communes-departements.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["nom"] for row in csv.DictReader(handle)}
+
+
 def _departements(values: list[str]) -> dict[str, str]:
-    rows = db.session.execute(
-        select(Profile.departement_code, Profile.departement)
-        .where(Profile.departement_code.in_(values))
-        .distinct()
-    )
-    return {code: f"{name} ({code})" if name else code for code, name in rows}
+    names = departement_names()
+    return {code: f"{names[code]} ({code})" for code in values if code in names}
 
 
 def _competencies(values: list[str]) -> dict[str, str]:

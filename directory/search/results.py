@@ -22,6 +22,7 @@ from directory.search.documents import is_listed
 from directory.search.documents import is_public_award
 from directory.search.highlight import excerpt
 from directory.search.highlight import highlight
+from directory.search.highlight import markdown_text
 from directory.search.params import SearchParams
 from directory.search.service import SearchService
 from directory.search.types import FACETS
@@ -99,7 +100,7 @@ def _hit(profile: Profile, matcher: Matcher) -> ResultHit:
         profile=profile,
         matched=matched_competencies(profile, matcher),
         headline=highlight(profile.headline or "", matcher),
-        excerpt=highlight(excerpt(profile.bio or "", matcher), matcher),
+        excerpt=highlight(excerpt(markdown_text(profile.bio or ""), matcher), matcher),
     )
 
 
@@ -118,4 +119,4 @@ def matched_competencies(profile: Profile, matcher: Matcher) -> list[Competency]
 
 def _names(competency: Competency, matcher: Matcher) -> bool:
     concepts = [competency, *ancestors(competency)]
-    return any(matcher.matches_text(words) for c in concepts for words in competency_words(c))
+    return any(matcher.matches_label(label) for c in concepts for label in competency_words(c) if label)

@@ -1,13 +1,17 @@
 """Embedded and fast: a tantivy index (PyPI `tantivy`) on local disk, for large directories.
 
 Pure module (no Flask). Same model as Whoosh: one writer at a time across processes
-(tantivy's lock file, retried for up to `lock_timeout` seconds), readers reload to the last
-commit before each query. Suggestions live in a second, small index beside the first.
+(tantivy's lock file, retried for up to `lock_timeout` seconds); readers see the last commit
+at every query, but reload only when the index's `meta.json` has changed since their last
+look (see `_Reader`). Suggestions live in a second, small index beside the first.
 """
 
+import os
 import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import tantivy
@@ -26,15 +30,23 @@ from directory.search.types import SearchQuery
 from directory.search.types import SearchResult
 from directory.search.types import SuggestEntry
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: `number`, the id as a fast field
 HEAP = 64_000_000
 REBUILD_HEAP = 256_000_000
+META = "meta.json"  # rewritten (atomically) by every commit: the index's generation
+META_CHUNK = 1 << 16
 
 
+@cache
 def profile_schema() -> tantivy.Schema:
-    """The same fields as every backend: weighted French text, English and plain copies, facets."""
+    """The same fields as every backend: weighted French text, English and plain copies, facets.
+
+    `number` repeats a numeric id in a fast field, so that a page of hits reads its ids in one
+    column lookup instead of loading each stored document.
+    """
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_unsigned_field("number", fast=True)
     for name in FRENCH_FIELDS:
         builder.add_text_field(name, tokenizer_name="badgeons_fr")
     builder.add_text_field("english", tokenizer_name="badgeons_en")
@@ -45,6 +57,7 @@ def profile_schema() -> tantivy.Schema:
     return builder.build()
 
 
+@cache
 def suggest_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in ("kind", "key", "label"):
@@ -60,7 +73,41 @@ def profile_document(doc: SearchDoc) -> tantivy.Document:
     values.update({name: list(doc.facets.get(name, ())) for name in FACETS if doc.facets.get(name)})
     document = tantivy.Document(**values)
     document.add_integer("updated", doc.updated)
+    if doc.id.isascii() and doc.id.isdigit() and int(doc.id) < 2**64:
+        document.add_unsigned("number", int(doc.id))
     return document
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """A searcher and the `meta.json` it was opened on.
+
+    `Index.reload()` costs more than most queries (0.1 ms), so it runs only when the file
+    differs. Every commit, from any process, rewrites `meta.json` with a new opstamp, so equal
+    bytes mean the same committed state; reading a few kilobytes is cheaper than a reload, and
+    unlike an mtime it cannot miss two commits within one clock tick.
+    """
+
+    meta: bytes
+    searcher: tantivy.Searcher
+
+
+def _meta(path: str) -> bytes | None:
+    """The bytes of `meta.json` (a few kB: the segments and the schema), None if missing.
+
+    Plain `os.read` in 64 kB chunks: a 2 µs read, where `open().read()` takes 5 µs.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        chunks = [os.read(descriptor, META_CHUNK)]
+        while len(chunks[-1]) == META_CHUNK:
+            chunks.append(os.read(descriptor, META_CHUNK))
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 class _Writer:
@@ -86,7 +133,11 @@ class TantivyBackend:
         self.suggestions = IndexDirectory(Path(path) / "suggest", stamp)
         self.lock_timeout = lock_timeout
         self._indexes: dict[str, tantivy.Index] = {}
+        self._readers: dict[str, _Reader] = {}
+        self._meta_files = {d.path.name: str(d.path / META) for d in (self.profiles, self.suggestions)}
         self._guard = threading.Lock()
+        self._queries = QueryBuilder(profile_schema())
+        self._suggest_queries = QueryBuilder(suggest_schema())
 
     def _index(
         self, directory: IndexDirectory, schema: tantivy.Schema, create: bool = False
@@ -139,13 +190,24 @@ class TantivyBackend:
         # Waiting consumes the writer, which releases the lock for the next process.
         writer.wait_merging_threads()
 
-    def _searcher(self, directory: IndexDirectory, schema: tantivy.Schema):
+    def _searcher(self, directory: IndexDirectory, schema: tantivy.Schema) -> tantivy.Searcher:
+        """A searcher on the last commit; the previous one while the index has not changed."""
+        name = directory.path.name
+        meta = _meta(self._meta_files[name])
+        reader = self._readers.get(name)
+        if reader is not None and meta is not None and reader.meta == meta:
+            return reader.searcher
+        # A new meta.json may come from a rebuild into a reset directory: check the stamp again.
         if not directory.stamped:  # deleted or replaced behind our back
-            self._indexes.pop(directory.path.name, None)
+            self._indexes.pop(name, None)
+            self._readers.pop(name, None)
             raise IndexUnavailable(f"no usable tantivy index in {directory.path}")
         index = self._index(directory, schema)
         index.reload()
-        return index.searcher()
+        searcher = index.searcher()
+        if meta is not None:
+            self._readers[name] = _Reader(meta, searcher)
+        return searcher
 
     # The interface
 
@@ -165,10 +227,9 @@ class TantivyBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         searcher = self._searcher(self.profiles, profile_schema())
-        builder = QueryBuilder(self._index(self.profiles, profile_schema()).schema)
-        found = builder.build(query)
-        result = _page(searcher, found, query)
-        return SearchResult(hits=result[0], total=result[1], facets=_facets(searcher, found, query.facets))
+        found = self._queries.build(query, searcher)
+        hits, total = _page(searcher, found, query)
+        return SearchResult(hits=hits, total=total, facets=_facets(searcher, found, query.facets))
 
     def replace_suggestions(self, entries: Iterable[SuggestEntry]) -> None:
         with self._writer(self.suggestions, suggest_schema(), create=True) as writer:
@@ -184,7 +245,7 @@ class TantivyBackend:
             searcher = self._searcher(self.suggestions, suggest_schema())
         except IndexUnavailable:
             return []
-        found = QueryBuilder(suggest_schema()).prefixes("text", plain_words(prefix))
+        found = self._suggest_queries.prefixes(searcher, "text", plain_words(prefix))
         if found is None:
             return []
         hits = searcher.search(found, limit, order_by_field="rank", order=tantivy.Order.Asc).hits
@@ -200,6 +261,7 @@ class TantivyBackend:
     def close(self) -> None:
         with self._guard:
             self._indexes.clear()
+            self._readers.clear()
 
 
 def _page(searcher, found, query: SearchQuery) -> tuple[list[Hit], int]:
@@ -210,12 +272,20 @@ def _page(searcher, found, query: SearchQuery) -> tuple[list[Hit], int]:
         order = {"order_by_field": "sort_name", "order": tantivy.Order.Asc}
     limit = max(query.per_page, 1)
     result = searcher.search(found, limit, count=True, offset=(query.page - 1) * query.per_page, **order)
-    hits = [Hit(id=searcher.doc(address)["id"][0], score=_score(key)) for key, address in result.hits]
-    return hits[: query.per_page], result.count
+    found_hits = result.hits[: query.per_page]
+    ids = _ids(searcher, [address for _, address in found_hits])
+    # Sorted by a field, the keys are that field's values, not scores.
+    scores = [float(key) for key, _ in found_hits] if not order else [0.0] * len(ids)
+    return [Hit(id=id_, score=score) for id_, score in zip(ids, scores)], result.count
 
 
-def _score(key) -> float:
-    return float(key) if isinstance(key, float) else 0.0
+def _ids(searcher, addresses: list) -> list[str]:
+    """The hits' ids from the `number` column; a stored document only for a non-numeric id."""
+    numbers = searcher.fast_field_values("number", addresses) if addresses else []
+    return [
+        str(number) if number is not None else searcher.doc(address)["id"][0]
+        for number, address in zip(numbers, addresses)
+    ]
 
 
 def _facets(searcher, found, names: tuple[str, ...]) -> dict[str, dict[str, int]]:
