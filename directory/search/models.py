@@ -2,14 +2,15 @@
 
 The tsvector columns and their GIN indexes are filled by `postgres_backend` with the
 `badgeons_fr`, `badgeons_en` and `badgeons_plain` text search configurations that the
-migration creates on PostgreSQL.
+migration creates on PostgreSQL. Facet values live in the same row (a GIN-indexed text[]
+of "facet:value" tokens), so filters and counts read the rows the text match reads.
 """
 
 from sqlalchemy import BigInteger
-from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -17,6 +18,7 @@ from sqlalchemy.orm import mapped_column
 from directory.extensions import db
 
 TSV = Text().with_variant(TSVECTOR(), "postgresql")
+TOKENS = Text().with_variant(ARRAY(Text()), "postgresql")
 
 
 class SearchDocument(db.Model):
@@ -26,6 +28,7 @@ class SearchDocument(db.Model):
     __table_args__ = (
         Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
         Index("ix_search_documents_tsv_plain", "tsv_plain", postgresql_using="gin"),
+        Index("ix_search_documents_facets", "facets", postgresql_using="gin"),
     )
 
     doc_id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -33,19 +36,7 @@ class SearchDocument(db.Model):
     updated: Mapped[int] = mapped_column(BigInteger, default=0)
     tsv = mapped_column(TSV, nullable=True)
     tsv_plain = mapped_column(TSV, nullable=True)
-
-
-class SearchFacet(db.Model):
-    """One facet value of an indexed profile (a profile has several per multi-valued facet)."""
-
-    __tablename__ = "search_facets"
-    __table_args__ = (Index("ix_search_facets_facet_value", "facet", "value"),)
-
-    doc_id: Mapped[str] = mapped_column(
-        ForeignKey("search_documents.doc_id", ondelete="CASCADE"), primary_key=True
-    )
-    facet: Mapped[str] = mapped_column(String(20), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+    facets = mapped_column(TOKENS, nullable=False)  # "region:Hauts-de-France", "competence:<uri>", …
 
 
 class SearchSuggestion(db.Model):
