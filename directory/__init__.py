@@ -14,6 +14,7 @@ from directory.core import jobs
 from directory.core import labels
 from directory.core import mail
 from directory.core import markdown
+from directory.core import pagecache
 from directory.core import ratelimit
 from directory.core import redis
 from directory.core import security
@@ -40,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_models()
     db.init_app(app)
+    pagecache.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     redis.init_app(app)

@@ -10,6 +10,8 @@ side by side in one run, requests per second on `/healthz` and on each public pa
 `--seconds` per URL, `--clients` concurrent connections, interleaved so that both see the same
 machine; the ratio is a page's median over the rounds divided by `/healthz`'s median.
 Targets: ≥ 0.25 for profile, badge class and organisation pages, ≥ 0.15 for search results.
+The URLs are fetched as an anonymous French visitor, so cached public pages are served from the
+page cache (directory/core/pagecache.py); `--no-page-cache` measures them rendered every time.
 Results are appended to bench/pages/RESULTS.md.
 """
 
@@ -56,6 +58,7 @@ def prepare(database_url: str, profiles: int) -> None:
     env = environment(database_url)
     stamp = WORKDIR / f"loaded-{profiles}"
     if stamp.exists():
+        flask(env, "db", "upgrade")  # data loaded by an older revision: bring its schema up to date
         return
     WORKDIR.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -226,7 +229,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--no-write", action="store_true", help="print the results without adding them to RESULTS.md")
+    parser.add_argument("--no-page-cache", action="store_true",
+                        help="render every page (PAGE_CACHE_SECONDS=0): what a page costs when the anonymous cache misses")
     args = parser.parse_args()
+    if args.no_page_cache:
+        os.environ["PAGE_CACHE_SECONDS"] = "0"  # inherited by gunicorn through environment()
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{WORKDIR / f'pages-{args.profiles}.db'}"
     prepare(database_url, args.profiles)
     search_backend = ensure_index(database_url)
@@ -238,7 +245,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    section = report(samples, urls, args, f"{database_url.split(':', 1)[0]}, search: {search_backend}")
+    cache = "page cache off" if args.no_page_cache else "anonymous page cache on"
+    section = report(samples, urls, args, f"{database_url.split(':', 1)[0]}, search: {search_backend}, {cache}")
     print(section)
     if not args.no_write:
         with RESULTS.open("a", encoding="utf-8") as results:

@@ -46,9 +46,12 @@ required there, and 1EdTech's validator enforces it).
 """
 
 import colorsys
+import functools
 import hashlib
+import unicodedata
 from email.utils import parseaddr
 from io import BytesIO
+from pathlib import Path
 
 from flask import current_app
 from PIL import Image
@@ -73,6 +76,10 @@ from directory.organisations.models import SigningKey
 PUBLISHED_ENDORSEMENT_STATES = ("active", "withdrawn")
 PUBLIC_BADGE_CLASS_STATES = ("published", "archived")
 PLACEHOLDER_PNG_SIZE = 256
+# Debian's fonts-dejavu-core: every accented capital of French (É, Œ…). Pillow's own scalable font
+# (Aileron, Pillow ≥ 10.1) has only ASCII and draws a missing-glyph box for "É".
+INITIALS_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+INITIALS_FONT_SIZE = 96
 
 
 # --------------------------------------------------------------------- ids
@@ -315,11 +322,41 @@ def placeholder_png(title: str, colour_seed: str) -> bytes:
     draw = ImageDraw.Draw(image)
     draw.ellipse((4, 4, size - 4, size - 4), fill=_seed_colour(colour_seed, 0.30))
     draw.ellipse((34, 34, size - 34, size - 34), fill=_seed_colour(colour_seed, 0.42))
-    font = ImageFont.load_default(size=96)
-    draw.text((size / 2, size / 2), badge_initials(title), fill="#ffffff", font=font, anchor="mm")
+    font = initials_font()
+    draw.text((size / 2, size / 2), drawable_text(badge_initials(title), font), fill="#ffffff", font=font, anchor="mm")
     output = BytesIO()
     image.save(output, "PNG", optimize=True)
     return output.getvalue()
+
+
+@functools.cache
+def initials_font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """DejaVu Sans Bold when installed, else Pillow's built-in scalable font (loaded once per process)."""
+    if INITIALS_FONT.exists():
+        return ImageFont.truetype(str(INITIALS_FONT), INITIALS_FONT_SIZE)
+    return ImageFont.load_default(size=INITIALS_FONT_SIZE)
+
+
+def drawable_text(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> str:
+    """The text with each letter the font lacks replaced by its unaccented form ("É" → "E"), never a box."""
+    return "".join(ch if ch.isascii() or _has_glyph(font, ch) else _unaccented(ch) for ch in text)
+
+
+def _has_glyph(font: ImageFont.FreeTypeFont | ImageFont.ImageFont, ch: str) -> bool:
+    # A character the font lacks renders as its missing-glyph box, the same as a private-use one.
+    return glyph_pixels(font, ch) != glyph_pixels(font, "\ue000")
+
+
+def glyph_pixels(font: ImageFont.FreeTypeFont | ImageFont.ImageFont, text: str) -> bytes:
+    """The text drawn white on black with this font, as raw pixels (to compare renders)."""
+    image = Image.new("L", (INITIALS_FONT_SIZE * 3, INITIALS_FONT_SIZE * 2))
+    ImageDraw.Draw(image).text((image.width / 2, image.height / 2), text, fill=255, font=font, anchor="mm")
+    return image.tobytes()
+
+
+def _unaccented(ch: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return base if base.isascii() and base else "?"
 
 
 def _seed_colour(seed: str, lightness: float) -> str:

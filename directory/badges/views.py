@@ -7,12 +7,14 @@ from flask import current_app
 from flask import render_template
 from flask import request
 from flask_login import current_user
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from directory.badges.models import Award
 from directory.badges.models import BadgeClass
 from directory.core.images import placeholder_badge_svg
+from directory.core.pagecache import cached_page
 from directory.endorsements import public as public_endorsements
 from directory.endorsements import services as endorsement_services
 from directory.endorsements.services import Target
@@ -20,6 +22,7 @@ from directory.extensions import db
 from directory.profiles.models import Profile
 
 bp = Blueprint("badges", __name__)
+HOLDERS_SHOWN = 12
 
 
 def get_badge_class_or_404(slug: str, published_only: bool = True) -> BadgeClass:
@@ -31,6 +34,7 @@ def get_badge_class_or_404(slug: str, published_only: bool = True) -> BadgeClass
 
 
 @bp.get("/badges")
+@cached_page
 def index():
     query = (
         select(BadgeClass)
@@ -43,27 +47,50 @@ def index():
 
 
 @bp.get("/badges/<slug>")
+@cached_page
 def show(slug: str):
     badge_class = get_badge_class_or_404(slug)
-    holders = db.session.scalars(
-        select(Profile)
-        .join(Award, Award.profile_id == Profile.id)
-        .where(
-            Award.badge_class_id == badge_class.id,
-            Award.revoked_at.is_(None),
-            Award.visibility == "public",
-            Profile.visibility == "public",
-            Profile.listing_consent.is_(True),
-        )
-        .order_by(Profile.display_name)
-        .limit(48)
-    ).all()
     return render_template(
         "badges/show.html",
         badge_class=badge_class,
-        holders=holders,
+        holders=recent_holders(badge_class),
+        holder_count=count_holders(badge_class),
         endorsements=public_endorsements.of_badge_class(badge_class),
         endorse_as=endorsement_services.endorse_choices(current_user, Target(badge_class=badge_class)),
+    )
+
+
+def _shown_publicly(badge_class: BadgeClass) -> tuple:
+    """SQL criteria: an unrevoked award of this class its holder shows, on a listed profile."""
+    return (
+        Award.badge_class_id == badge_class.id,
+        Award.revoked_at.is_(None),
+        Award.visibility == "public",
+        Profile.visibility == "public",
+        Profile.listing_consent.is_(True),
+    )
+
+
+def recent_holders(badge_class: BadgeClass) -> list[Profile]:
+    """The latest listed holders, newest award first; the search page lists them all, by page."""
+    # Walking the class's awards newest first stops after a few rows: no sort of every holder.
+    rows = db.session.scalars(
+        select(Profile)
+        .join(Award, Award.profile_id == Profile.id)
+        .where(*_shown_publicly(badge_class))
+        .order_by(Award.id.desc())
+        .limit(2 * HOLDERS_SHOWN)  # room for a holder awarded the class twice
+    )
+    return list(dict.fromkeys(rows))[:HOLDERS_SHOWN]
+
+
+def count_holders(badge_class: BadgeClass) -> int:
+    """How many listed entrepreneurs show this badge."""
+    return db.session.scalar(
+        select(func.count(func.distinct(Profile.id)))
+        .select_from(Award)
+        .join(Profile, Award.profile_id == Profile.id)
+        .where(*_shown_publicly(badge_class))
     )
 
 

@@ -65,3 +65,18 @@ def _refuse_audit_changes(session, flush_context, instances):
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
             raise AuditLogIsAppendOnly("audit log entries cannot be changed or deleted")
+
+
+class PageCacheGeneration(db.Model):
+    """The data generation public pages are cached under (``core/pagecache.py``): one row, shared by every process.
+
+    ``token`` is replaced by a fresh random value after each commit that wrote anything, so a page
+    stored under an older token is never served again; random rather than a counter, so that a
+    deleted and re-created row can never bring an old generation back.
+    """
+
+    __tablename__ = "page_cache_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -73,10 +73,9 @@ def co_built(organisation: Organisation) -> list[BadgeClass]:
     return list(db.session.scalars(query))
 
 
-def reach_classes(organisation: Organisation) -> list[int]:
-    """Ids of the badge classes a partner stands behind: endorsed or co-built."""
-    endorsed = [e.badge_class_id for e in given(organisation) if e.badge_class_id]
-    return sorted({*endorsed, *(c.id for c in co_built(organisation))})
+def reach_classes(endorsed: list[Endorsement], co_built: list[BadgeClass]) -> list[int]:
+    """Ids of the badge classes a partner stands behind: endorsed or co-built (from ``given`` and ``co_built``)."""
+    return sorted({*(e.badge_class_id for e in endorsed if e.badge_class_id), *(c.id for c in co_built)})
 
 
 def holders_by_departement(class_ids: list[int]) -> list[DepartementCount]:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from directory.badges.models import BadgeClass
+from directory.core.pagecache import cached_page
 from directory.endorsements import public as public_endorsements
 from directory.endorsements import services as endorsement_services
 from directory.endorsements.services import Target
@@ -25,6 +26,7 @@ def get_organisation_or_404(slug: str) -> Organisation:
 
 
 @bp.get("/organisations")
+@cached_page
 def index():
     organisations = db.session.scalars(
         select(Organisation)
@@ -35,6 +37,7 @@ def index():
 
 
 @bp.get("/organisations/<slug>")
+@cached_page
 def show(slug: str):
     organisation = get_organisation_or_404(slug)
     issued = db.session.scalars(
@@ -42,14 +45,16 @@ def show(slug: str):
         .where(BadgeClass.issuer_id == organisation.id, BadgeClass.state == "published")
         .order_by(BadgeClass.name_fr)
     ).all()
+    endorsed = public_endorsements.given(organisation)
+    co_built = public_endorsements.co_built(organisation)
     return render_template(
         "organisations/show.html",
         organisation=organisation,
         issued=issued,
-        endorsed=public_endorsements.given(organisation),
+        endorsed=endorsed,
         received=public_endorsements.received(organisation) if organisation.is_issuer else [],
-        co_built=public_endorsements.co_built(organisation),
-        reach=public_endorsements.holders_by_departement(public_endorsements.reach_classes(organisation)),
+        co_built=co_built,
+        reach=public_endorsements.holders_by_departement(public_endorsements.reach_classes(endorsed, co_built)),
         reach_minimum=public_endorsements.MIN_COUNT,
         endorse_as=endorsement_services.endorse_choices(current_user, Target(issuer=organisation)) if organisation.is_issuer else [],
     )

@@ -17,6 +17,7 @@ from directory.badges.models import Evidence
 from directory.core.i18n import locale_code
 from directory.core.images import placeholder_badge_svg
 from directory.core.models import StoredFile
+from directory.core.pagecache import cached_page
 from directory.extensions import db
 from directory.extensions import limiter
 from directory.profiles import contact
@@ -51,7 +52,7 @@ def get_visible_award_or_404(profile: Profile, viewer: str, award_uuid: str) -> 
     return award
 
 
-def render_profile(profile: Profile, viewer: str, preview: str | None = None, status: int = 200, form=None):
+def render_profile(profile: Profile, viewer: str, preview: str | None = None, status: int = 200):
     """The profile page as ``viewer`` sees it (also the owner's preview)."""
     view = profile_view(profile, viewer, locale_code())
     if view is None:
@@ -59,11 +60,20 @@ def render_profile(profile: Profile, viewer: str, preview: str | None = None, st
     contactable = viewer != "owner" and view.accepts_contact and contact.can_be_contacted(profile)
     return render_template(
         "profiles/show.html", view=view, preview=preview, json_ld=json_ld(view), og_image=og_image(view),
-        contact_form=(form or ContactForm()) if contactable else None,
+        contactable=contactable,
     ), status
 
 
+def get_contactable_profile_or_404(slug: str) -> Profile:
+    """A profile the visitor may write to: visible, not their own, accepting messages."""
+    profile, viewer = get_profile_or_404(slug)
+    if viewer == "owner" or not contact.can_be_contacted(profile):
+        abort(404)
+    return profile
+
+
 @bp.get("/profiles/<slug>")
+@cached_page
 def show(slug: str):
     profile, viewer = get_profile_or_404(slug)
     return render_profile(profile, viewer)
@@ -110,15 +120,20 @@ def short_link(code: str):
     return redirect(url_for("profiles.show", slug=profile.slug), 302)
 
 
+@bp.get("/profiles/<slug>/contact")
+def contact_form(slug: str):
+    # A page of its own: the form's CSRF token is one visitor's, so the cached profile page cannot carry it.
+    profile = get_contactable_profile_or_404(slug)
+    return render_template("profiles/contact.html", profile=profile, form=ContactForm())
+
+
 @bp.post("/profiles/<slug>/contact")
 @limiter.limit(CONTACT_LIMIT, methods=["POST"])
 def send_message(slug: str):
-    profile, viewer = get_profile_or_404(slug)
-    if viewer == "owner" or not contact.can_be_contacted(profile):
-        abort(404)
+    profile = get_contactable_profile_or_404(slug)
     form = ContactForm()
     if not form.validate_on_submit():
-        return render_profile(profile, viewer, status=400, form=form)
+        return render_template("profiles/contact.html", profile=profile, form=form), 400
     message = contact.leave_message(profile, form.name.data, form.email.data, form.body.data)
     db.session.commit()
     contact.relay(message)

@@ -56,6 +56,9 @@ def _pages() -> dict[str, list[tuple[str, str]]]:
         .where(Organisation.kind != "issuer").group_by(Organisation.id).order_by(func.count().desc())
     ).first()
     faceted = urlencode({"badge": badge_class.slug, "departement": profile.departement_code})
+    contactable = db.session.scalars(
+        select(Profile).where(*listed, Profile.accepts_contact.is_(True), Profile.user_id.is_not(None)).order_by(Profile.id)
+    ).first()
     return {
         "visitor": [
             ("home", "/"),
@@ -63,6 +66,7 @@ def _pages() -> dict[str, list[tuple[str, str]]]:
             ("search-text", "/search?q=gestion"),
             ("search-empty", "/search?q=xylophoniste+zygomatique"),
             ("profile", f"/profiles/{profile.slug}"),
+            ("contact", f"/profiles/{contactable.slug}/contact"),
             ("badge-class", f"/badges/{badge_class.slug}"),
             ("award", f"/ob/v3/credentials/{award.uuid}"),
             ("issuer", f"/organisations/{ISSUER}"),

@@ -104,6 +104,7 @@ ACCESS: dict[str, dict] = {
     "profiles.photo": PUBLIC,
     "profiles.short_link": public(302),
     "profiles.send_message": PUBLIC,
+    "profiles.contact_form": {**PUBLIC, "entrepreneur": 404},  # nobody writes to themselves
     "search.search": PUBLIC,
     "verify.page": PUBLIC,
     "api.openapi_json": PUBLIC,

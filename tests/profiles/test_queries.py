@@ -3,6 +3,7 @@
 import pytest
 
 from directory.badges.models import Evidence
+from directory.core import pagecache
 from directory.profiles import curation
 from tests.badges import ob_factories
 from tests.profiles import factories
@@ -25,6 +26,12 @@ def profile_with(count: int):
         awards.append(award)
     curation.set_collection_awards(curation.add_collection(profile, "Gestion"), awards[::3])
     return profile
+
+
+@pytest.fixture(autouse=True)
+def uncached(app, monkeypatch):
+    """Pages rendered every time: a page served from the anonymous cache runs a single query."""
+    monkeypatch.setitem(app.extensions, pagecache.EXTENSION, None)
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "partner"])
