@@ -30,6 +30,8 @@ from directory.profiles.forms import MoveForm
 from directory.profiles.models import Collection
 from directory.profiles.serialisers import profile_view
 
+# Each run fetches every imported badge of the user again from its issuer.
+REVERIFY_ALL_LIMIT = "5 per hour"
 bp = Blueprint("profile_badges", __name__, url_prefix="/mon-profil")
 CURATION_ERRORS = {
     "visibility": _l("Ce choix de visibilité n'existe pas."),
@@ -114,7 +116,7 @@ def reverify(award_uuid: str):
 
 @bp.post("/badges/reverifier")
 @login_required
-@limiter.limit("5 per hour")  # each run fetches every imported badge again from its issuer
+@limiter.limit(REVERIFY_ALL_LIMIT)
 def reverify_all():
     back = url_for(".index")
     return start_job("directory.profiles.importing.reverify_all", current_user.id, kind="reverify", back=back)

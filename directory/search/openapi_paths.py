@@ -48,6 +48,11 @@ RESULTS = {
             "description": "facet name → value → number of matching profiles",
             "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
         },
+        "facets_approximate": {
+            "type": "boolean",
+            "description": "true when facet counts are estimates (a very broad query on the PostgreSQL "
+            "backend); the total is always exact",
+        },
     },
 }
 SEARCH = {

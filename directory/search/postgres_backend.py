@@ -159,7 +159,7 @@ def _result(rows, names: tuple[str, ...]) -> SearchResult:
         facets[name][value] = row.count if sample >= total else max(1, round(row.count * total / sample))
     ranked = sorted(parts["hit"], key=lambda row: row.count)  # `count` holds the position here
     hits = [Hit(id=row.key, score=float(row.score or 0)) for row in ranked]
-    return SearchResult(hits=hits, total=total, facets=facets)
+    return SearchResult(hits=hits, total=total, facets=facets, approximate=sample < total)
 
 
 def _suggestion_row(entry: SuggestEntry) -> dict:

@@ -43,6 +43,7 @@ class ResultsPage:
     total: int
     hits: list[ResultHit]
     facets: dict[str, dict[str, int]]
+    approximate: bool = False
     did_you_mean: str | None = None
     stale: list[str] = field(default_factory=list)
 
@@ -55,12 +56,12 @@ def run_search(service: SearchService, params: SearchParams) -> ResultsPage:
     """Search, count facets (each ignoring its own filter), load the hits from the database."""
     active = tuple(name for name in FACETS if name in params.filters)
     result = service.search(params.query(facets=tuple(n for n in FACETS if n not in active)))
+    approximate = result.approximate
     for name in active:
         others = {key: values for key, values in params.filters.items() if key != name}
-        result.facets[name] = service.search(params.query(facets=(name,), filters=others, per_page=0)).facets[
-            name
-        ]
-    page = ResultsPage(params=params, total=result.total, hits=[], facets=result.facets)
+        counted = service.search(params.query(facets=(name,), filters=others, per_page=0))
+        result.facets[name], approximate = counted.facets[name], approximate or counted.approximate
+    page = ResultsPage(params=params, total=result.total, hits=[], facets=result.facets, approximate=approximate)
     page.hits, page.stale = _load_hits(result, params)
     if page.stale:  # the index lags the database (a crash after a commit): repair those entries now
         service.apply({("profile", int(doc_id)) for doc_id in page.stale})

@@ -86,6 +86,9 @@ class SearchResult:
     hits: list[Hit]
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # True when facet counts are estimates and relevance looked at part of the matches only
+    # (the PostgreSQL backend past its exact limit); the total is always exact.
+    approximate: bool = False
 
 
 class IndexWriter(Protocol):

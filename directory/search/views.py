@@ -98,6 +98,7 @@ def api_search():
         did_you_mean=page.did_you_mean,
         hits=[_api_hit(hit) for hit in page.hits],
         facets=page.facets,
+        facets_approximate=page.approximate,
     )
 
 

@@ -12,6 +12,7 @@ from limits import parse
 from directory.accounts import views as accounts_views
 from directory.badges import verify_views
 from directory.extensions import limiter
+from directory.profiles import badge_views
 from directory.profiles import views as profile_views
 from directory.search import views as search_views
 from tests.badges import ob_factories as factories
@@ -97,6 +98,18 @@ def test_contact_relay_is_limited(limited, db):
     assert_refused(refused, profile_views.CONTACT_LIMIT, json=False)
 
 
+def test_reverifying_all_imported_badges_is_limited_per_user(limited, db):
+    from tests.badges.issuing_helpers import login
+
+    user = person("Camille Imports")
+    db.session.commit()
+    client = limited.test_client()
+    with limited.app_context():
+        login(client, user)
+    refused = spend(lambda: client.post("/mon-profil/badges/reverifier"), badge_views.REVERIFY_ALL_LIMIT, (302,))
+    assert_refused(refused, badge_views.REVERIFY_ALL_LIMIT, json=False)
+
+
 def test_verification_api_is_limited(limited):
     client = limited.test_client()
     refused = spend(lambda: client.post("/api/v1/verify", json={"credential": "pas un badge"}),
@@ -133,7 +146,7 @@ def test_every_limited_view_is_covered_here(app):
         "accounts.start", "accounts.callback", "accounts.redeem_email_link", "accounts.request_email_link",
         "profiles.send_message", "api.verify_api", "verify.page", "api.api_search", "api.api_suggest",
         # tests/profiles: importing and re-verifying badges (outgoing fetches) are limited per user.
-        "profile_badges.reverify", "profile_badges.import_badge",
+        "profile_badges.reverify", "profile_badges.import_badge", "profile_badges.reverify_all",
     }  # fmt: skip
     from flask_limiter.util import get_qualified_name
 

@@ -70,6 +70,7 @@ def test_below_the_exact_limit_the_matches_are_read_once(backend):
     scans = [line for line in plan.splitlines() if "on search_documents" in line]
     assert len(scans) == 2, plan  # the capped read of the matches, and the full count
     assert "never executed" not in scans[0] and "never executed" in scans[1], plan
+    assert not backend.search(SearchQuery(terms=parse_query("gestion"))).approximate
 
 
 def test_past_the_exact_limit_totals_stay_exact_and_facet_counts_are_scaled(backend, monkeypatch):
@@ -77,6 +78,28 @@ def test_past_the_exact_limit_totals_stay_exact_and_facet_counts_are_scaled(back
     result = backend.search(SearchQuery(per_page=2, facets=("region",)))
     assert result.total == 6
     assert sum(result.facets["region"].values()) == 6  # two sampled rows, each standing for three
+    assert result.approximate  # the page says "≈" beside the counts
     assert [h.id for h in backend.search(SearchQuery(sort="name", per_page=3)).hits] == ["6", "2", "4"]
     ranked = backend.search(SearchQuery(terms=parse_query("négociation"), per_page=1))
     assert ranked.total == 3 and len(ranked.hits) == 1
+
+
+def test_estimated_counts_are_marked_on_the_page_and_in_the_api(search, backend_name, app, client, db, monkeypatch):
+    if backend_name != "postgres":
+        pytest.skip("PostgreSQL only (--db=postgresql)")
+    from tests.search import factories
+
+    badge = factories.badge_class("Gestion de trésorerie")
+    for n in range(3):
+        factories.award(factories.profile(f"Personne {n}", region="Bretagne"), badge)
+    db.session.commit()
+    search.reindex()
+    exact = client.get("/api/v1/search?q=tresorerie").get_json()
+    assert exact["total"] == 3 and exact["facets_approximate"] is False
+
+    # Past the limit (and the page): one match of three is read, its facets scaled by three.
+    monkeypatch.setattr(postgres_query, "EXACT_LIMIT", 1)
+    monkeypatch.setitem(app.config, "PER_PAGE", 1)
+    page = client.get("/search?q=tresorerie").get_data(as_text=True)
+    assert "(≈ 3)" in page and "nombre estimé" in page
+    assert client.get("/api/v1/search?q=tresorerie&per_page=1").get_json()["facets_approximate"] is True

@@ -116,3 +116,4 @@ def test_cli_reindex(app, listed):
     result = app.test_cli_runner().invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
     assert "29 profiles indexed (whoosh)" in result.output
+
