@@ -19,6 +19,7 @@ from directory.endorsements.models import Endorsement
 from directory.organisations.models import Organisation
 from directory.profiles.models import Profile
 from directory.search.analysis import fold
+from directory.search.highlight import markdown_text
 from directory.search.types import SearchDoc
 from directory.search.types import batched
 
@@ -102,7 +103,8 @@ def profile_document(profile: Profile, endorsers: Endorsers) -> SearchDoc:
         endorsed=_lines(line for bc in endorsed for line in _class_skills(bc)),
         skills=_lines([*(line for bc in classes for line in _class_skills(bc)), *_imported_names(awards)]),
         main=_lines(_profile_main(profile) + [o.name for o in organisations]),
-        body=_lines([profile.bio, *(_class_text(bc) for bc in classes), *_broader_labels(competencies)]),
+        body=_lines([markdown_text(profile.bio or ""), *(_class_text(bc) for bc in classes),
+                     *_broader_labels(competencies)]),
         facets=_facets(profile, classes, competencies, endorsers),
         sort_name=fold(f"{profile.last_name} {profile.first_name}".strip() or profile.display_name),
         updated=int(profile.updated_at.timestamp()) if profile.updated_at else 0,
@@ -124,13 +126,14 @@ def _class_skills(badge_class: BadgeClass) -> list[str]:
 
 
 def _class_text(badge_class: BadgeClass) -> str:
+    # Written in Markdown: indexed as read, so `**mot**` is the word and a link is its text.
     parts = (
         badge_class.description_fr,
         badge_class.description_en,
         badge_class.criteria_fr,
         badge_class.criteria_en,
     )
-    return _lines(parts)
+    return _lines(markdown_text(part) for part in parts if part)
 
 
 def _imported_names(awards: list[Award]) -> list[str]:
