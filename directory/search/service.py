@@ -6,13 +6,11 @@ import threading
 from pathlib import Path
 
 from flask import Flask
-from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from directory.core import jobs
-from directory.core.redis import redis_client
 from directory.extensions import db
+from directory.search import deferred
 from directory.search import indexer
 from directory.search.registry import make_backend
 from directory.search.types import IndexUnavailable
@@ -21,7 +19,6 @@ from directory.search.types import SearchQuery
 from directory.search.types import SearchResult
 
 log = logging.getLogger(__name__)
-JOB = "directory.search.service.index_profiles_job"
 
 
 class SearchService:
@@ -61,28 +58,18 @@ class SearchService:
 
         An endorsement or a renamed badge class changes the document of every holder: at
         100,000 profiles that is thousands of documents, minutes of work that must not hold the
-        request. With Redis (scale-out) such a batch is queued for `flask worker`; the embedded
-        default, with no worker to hand it to, indexes at once as before.
+        request. With Redis (scale-out) it is left to `flask worker` (search/deferred.py, which
+        coalesces the changes waiting); the embedded default, with no worker to hand it to,
+        indexes at once as before.
         """
         with self.session() as session:
             ids = indexer.affected_profiles(session, keys)
             suggestions = ("suggestions", 0) in keys
-            if len(ids) > self.inline_limit and self._queued(ids):
+            if len(ids) > self.inline_limit and deferred.defer(keys - {("suggestions", 0)}):
                 if suggestions:
                     self.backend.replace_suggestions(indexer.suggestion_entries(session))
                 return 0
             return indexer.index_profiles(self.backend, session, ids, refresh_suggestions=suggestions)
-
-    def _queued(self, ids: set[int]) -> bool:
-        """Whether these profiles were handed to a background worker (never in-process)."""
-        if redis_client() is None:
-            return False
-        try:
-            jobs.enqueue(JOB, sorted(ids), user_id=None, kind="reindex", description=f"reindex {len(ids)} profiles")
-        except jobs.JobsUnavailable as error:
-            log.warning("search: %s; indexing %d profiles in this request", error, len(ids))
-            return False
-        return True
 
     def reindex(self, progress=None) -> int:
         with self.session() as session:
@@ -118,10 +105,3 @@ def _default_dir(app: Flask) -> Path:
         return Path(tempfile.mkdtemp(prefix="badgeons-search-"))
     return Path(app.instance_path) / "search"
 
-
-def index_profiles_job(ids: list[int]) -> dict:
-    """The background job for a large fan-out: re-index these profiles, reporting progress."""
-    service: SearchService = current_app.extensions["search"]
-    with service.session() as session:
-        count = indexer.index_profiles(service.backend, session, ids, on_batch=jobs.report_progress)
-    return {"count": count}

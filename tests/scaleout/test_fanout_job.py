@@ -52,6 +52,27 @@ def test_a_large_fan_out_waits_for_a_worker_then_reaches_the_index(app, db, netw
     assert endorsed_by(service, partner) == HOLDERS
 
 
+def test_changes_waiting_for_a_worker_share_one_job(app, db, network, redis_url, queue_name, tmp_path):
+    import redis
+    from rq import Queue
+
+    service, badge, partner = network
+    other = factories.organisation("Assurance mutuelle", kind="insurer")
+    db.session.commit()
+    service.reindex()
+    with app.test_request_context():
+        factories.endorsement(partner, badge)
+        db.session.commit()
+        factories.endorsement(other, badge)
+        db.session.commit()
+
+    assert Queue(queue_name, connection=redis.Redis.from_url(redis_url)).count == 1
+    env = base_env(tmp_path, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=redis_url,
+                   JOBS_QUEUE=queue_name, SEARCH_BACKEND=service.name, SEARCH_INDEX_DIR=str(service.path))  # fmt: skip
+    flask(env, "worker", "--burst", timeout=120)
+    assert endorsed_by(service, partner) == HOLDERS and endorsed_by(service, other) == HOLDERS
+
+
 def test_a_small_change_is_indexed_in_the_request(app, db, network):
     service, badge, partner = network
     service.reindex()
