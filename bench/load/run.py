@@ -217,6 +217,17 @@ class Gunicorn:
         return sum(1 for line in self.out.read_text(errors="replace").splitlines() if re.search(r'" 5\d\d ', line))
 
 
+def forget_jobs() -> None:
+    """Leave nothing of this run's queue in Redis (jobs still waiting are dropped with it)."""
+    import redis
+
+    from directory.core.jobs import forget_queue
+
+    client = redis.Redis.from_url(REDIS_URL)
+    print(f"{forget_queue(client, JOBS['JOBS_QUEUE'])} Redis keys of the run's queue deleted", flush=True)
+    client.close()
+
+
 class JobWorker(Gunicorn):
     """One `flask worker` on the run's queue (stopped like the servers)."""
 
@@ -252,6 +263,7 @@ def run(users: int, seconds: int, workers: int, threads: int, note: str, smoke: 
         server.stop()
         issuer.stop()
         jobs.stop()
+        forget_jobs()
     if smoke:  # a few seconds to check the mix works: printed, not recorded
         print((work / "locust_stats.csv").read_text(), f"5xx: {server.server_errors()}", sep="\n")
         return

@@ -241,6 +241,21 @@ def selftest(steps: int = 3) -> dict:
     return {"steps": steps}
 
 
+def forget_queue(client, name: str) -> int:
+    """Delete every Redis key of a queue: its registries, jobs, results and workers (tests, benches)."""
+    keys = list(client.scan_iter(match=f"*{name}*", count=1000))
+    for key in client.scan_iter(match="rq:job:*", count=1000):
+        if client.type(key) == b"hash" and client.hget(key, "origin") == name.encode():
+            keys += [key, key.replace(b"rq:job:", b"rq:results:", 1)]
+    for key in client.scan_iter(match="rq:worker:*", count=1000):
+        if client.type(key) == b"hash" and client.hget(key, "queues") == name.encode():
+            keys.append(key)
+    if keys:
+        client.delete(*keys)
+    client.srem("rq:queues", f"rq:queue:{name}")
+    return len(keys)
+
+
 # ------------------------------------------------------------------ commands
 
 

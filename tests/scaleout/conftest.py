@@ -98,21 +98,10 @@ def queue_name(redis_url):
     """A queue for this test only; its keys, its jobs' and its workers' are deleted afterwards."""
     import redis
 
+    from directory.core.jobs import forget_queue
+
     name = f"badgeons-test-{uuid.uuid4().hex[:10]}"
     yield name
     client = redis.Redis.from_url(redis_url)
-    client.delete(*_keys_of_queue(client, name))
-    client.srem("rq:queues", f"rq:queue:{name}")
+    forget_queue(client, name)
     client.close()
-
-
-def _keys_of_queue(client, name: str) -> list[bytes]:
-    """Every RQ key about this queue: its registries, jobs, results and workers."""
-    keys = list(client.scan_iter(match=f"*{name}*", count=1000))
-    for key in client.scan_iter(match="rq:job:*", count=1000):
-        if client.type(key) == b"hash" and client.hget(key, "origin") == name.encode():
-            keys += [key, key.replace(b"rq:job:", b"rq:results:", 1)]
-    for key in client.scan_iter(match="rq:worker:*", count=1000):
-        if client.type(key) == b"hash" and client.hget(key, "queues") == name.encode():
-            keys.append(key)
-    return keys or [b"rq:none"]
