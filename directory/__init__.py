@@ -41,7 +41,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_models()
     db.init_app(app)
-    pagecache.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     redis.init_app(app)
@@ -57,6 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     search.init_app(app)
+    # After search: commit listeners run in order, so the index has followed a commit before the
+    # page-cache generation changes and a page can be cached again.
+    pagecache.init_app(app)
 
     register_blueprints(app)
     cli.init_app(app)

@@ -15,6 +15,7 @@ from directory.badges.models import BadgeClass
 from directory.badges.models import Competency
 from directory.badges.models import badge_class_competencies
 from directory.core.health import database_state
+from directory.core.pagecache import cached_page
 from directory.core.ratelimit import rate_limit_state
 from directory.extensions import db
 from directory.extensions import limiter
@@ -28,6 +29,7 @@ STATEMENT_DATE = date(2026, 11, 29)
 
 
 @bp.get("/")
+@cached_page
 def home():
     listed = Profile.visibility == "public", Profile.listing_consent.is_(True)
     profiles = db.session.scalars(

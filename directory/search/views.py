@@ -11,6 +11,7 @@ from flask import url_for
 from markupsafe import Markup
 
 from directory.core.api import bp as api
+from directory.core.pagecache import cached_page
 from directory.extensions import limiter
 from directory.search import openapi_paths
 from directory.search.labels import FACET_TITLES
@@ -58,6 +59,7 @@ def facet_values(page: ResultsPage, name: str) -> list[FacetValue]:
 
 
 @bp.get("/search")
+@cached_page
 def search():
     params = SearchParams.from_args(request.args, per_page=current_app.config.get("PER_PAGE", 24))
     page = run_search(service(), params)

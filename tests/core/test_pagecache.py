@@ -64,6 +64,17 @@ def test_a_profile_made_private_disappears_on_the_next_request(client, db, holde
     assert get(client, f"/profiles/{profile.slug}")[0].status_code == 404
 
 
+def test_a_profile_made_private_leaves_cached_search_results(app, client, db, holder):
+    profile, _, _ = holder
+    app.extensions["search"].reindex()
+    path = "/search?q=Quintal"
+    assert "Zéphyrine Quintal" in kept(client, path)
+    profile.visibility = "private"
+    db.session.commit()
+    response, html = get(client, path)
+    assert response.headers["X-Page-Cache"] == "miss" and "Zéphyrine Quintal" not in html
+
+
 def test_a_revoked_badge_leaves_its_holders_list(client, db, holder):
     profile, award, _ = holder
     path = f"/badges/{award.badge_class.slug}"
