@@ -48,6 +48,7 @@ class AwardView:
     endorsers: list[str] = field(default_factory=list)
     verify_url: str | None = None
     links: dict[str, str] = field(default_factory=dict)
+    lang: str = ""  # the language of name and description when known (issued here), for `lang`
     evidence: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -119,6 +120,8 @@ def _issued(award: Award, endorsers: dict, locale: str) -> dict:
     badge_class = award.badge_class
     return {
         "name": badge_class.name(locale),
+        # The language the name and description are actually in (English falls back to French).
+        "lang": "en" if locale == "en" and badge_class.name_en else "fr",
         "description": badge_class.description(locale),
         "image_url": url_for("badges.image", slug=badge_class.slug),
         "issuer": badge_class.issuer.name,
