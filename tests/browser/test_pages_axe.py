@@ -91,6 +91,7 @@ def _pages() -> dict[str, list[tuple[str, str]]]:
             ("profile-erase", "/mon-profil/supprimer"),
             ("applications", "/candidatures"),
             ("badge-class-signed-in", f"/badges/{badge_class.slug}"),
+            ("job", f"/taches/{_finished_job(_people()['entrepreneur'])}"),
         ],
         "partner": [
             ("space", "/espace"),
@@ -118,6 +119,16 @@ def _pages() -> dict[str, list[tuple[str, str]]]:
             ("space", "/espace"),
         ],
     }
+
+
+def _finished_job(user_id: int) -> str:
+    """A job of the entrepreneur's (in-process: finished at once), for the job page."""
+    from flask import current_app
+
+    from directory.core import jobs
+
+    with current_app.test_request_context():
+        return jobs.enqueue("directory.core.jobs.selftest", 2, user_id=user_id, kind="reverify", back="/mon-profil/badges")
 
 
 def _people() -> dict[str, int]:
