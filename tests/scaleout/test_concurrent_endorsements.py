@@ -195,10 +195,17 @@ def test_published_documents_match_the_database(raced, network, server):
 
 
 def test_racing_colleagues_leave_one_endorsement_per_class(raced):
+    """Of two colleagues endorsing one class at once, one wins; each withdrawal is acknowledged once.
+
+    A colleague may endorse the first class again after the other has withdrawn it (a withdrawn
+    endorsement does not block a new one): then it has several withdrawn rows, never two open ones
+    (the partial unique index), and nothing of it stays open since each member withdraws at the end.
+    """
     rows = raced["rows"]
     for organisation_id, (first, second) in raced["picks"].items():
         mine = [r for r in rows if r.endorser_id == organisation_id]
-        assert sorted((r.badge_class_id, r.state) for r in mine) == sorted(
-            [(first["id"], "withdrawn"), (second["id"], "active")]
-        ), organisation_id
-    assert sum(len(p.withdrawn) for p in raced["partners"]) == ORGANISATIONS, "one withdrawal of the two succeeds"
+        assert [r.state for r in mine if r.badge_class_id == second["id"]] == ["active"], organisation_id
+        firsts = {r.state for r in mine if r.badge_class_id == first["id"]}
+        assert firsts == {"withdrawn"}, organisation_id
+    withdrawn = [uuid for partner in raced["partners"] for uuid in partner.withdrawn]
+    assert len(withdrawn) == len(set(withdrawn)) == sum(r.state == "withdrawn" for r in rows)
