@@ -1,4 +1,4 @@
-"""Profile fixtures: sign a person in on the test client, count SQL queries, a real index when searched."""
+"""Profile fixtures: sign a person in, count SQL queries, a real index, the foreign platform of imported badges."""
 
 import pytest
 from flask import g
@@ -6,6 +6,9 @@ from sqlalchemy import event
 
 from directory.extensions import db as _db
 from tests.badges.issuing_helpers import login
+from tests.fixtures.foreign_issuer import EMAIL
+from tests.fixtures.foreign_issuer import running
+from tests.profiles import factories
 
 
 @pytest.fixture
@@ -67,3 +70,21 @@ def search_index(app, db, tmp_path):
     service.backend.close()
     service.path = previous
     service.use(app.config["SEARCH_BACKEND"])
+
+
+@pytest.fixture(scope="module")
+def platform():
+    """The other platform the imported badges come from (tests/fixtures/foreign_issuer.py), per module."""
+    with running() as foreign:
+        yield foreign
+
+
+@pytest.fixture
+def holder(app, db, login_as, monkeypatch):
+    """The badges' recipient, signed in; the app may fetch from 127.0.0.1 over HTTP."""
+    monkeypatch.setitem(app.config, "FETCH_ALLOW_PRIVATE", True)
+    monkeypatch.setitem(app.config, "FETCH_ALLOW_HTTP", True)
+    profile = factories.entrepreneur("Camille Durand", email=EMAIL)
+    db.session.commit()
+    login_as(profile.user)
+    return profile

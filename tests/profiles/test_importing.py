@@ -10,26 +10,7 @@ from sqlalchemy import select
 from directory.badges.models import Award
 from tests.fixtures.foreign_issuer import EMAIL
 from tests.fixtures.foreign_issuer import Route
-from tests.fixtures.foreign_issuer import running
 from tests.profiles import factories
-
-
-@pytest.fixture(scope="module")
-def platform():
-    """The other platform, served for this module."""
-    with running() as foreign:
-        yield foreign
-
-
-@pytest.fixture
-def holder(app, db, login_as, monkeypatch):
-    """The badges' recipient, signed in; the app may fetch from 127.0.0.1 over HTTP."""
-    monkeypatch.setitem(app.config, "FETCH_ALLOW_PRIVATE", True)
-    monkeypatch.setitem(app.config, "FETCH_ALLOW_HTTP", True)
-    profile = factories.entrepreneur("Camille Durand", email=EMAIL)
-    db.session.commit()
-    login_as(profile.user)
-    return profile
 
 
 def text_of(response) -> str:

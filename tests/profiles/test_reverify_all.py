@@ -11,30 +11,17 @@ from directory.core import redis as redis_ext
 from directory.profiles import importing
 from tests.fixtures.foreign_issuer import EMAIL
 from tests.fixtures.foreign_issuer import Route
-from tests.fixtures.foreign_issuer import running
 from tests.profiles import factories
 
 BUTTON = "Vérifier à nouveau tous mes badges importés"
 LONG_AGO = datetime(2025, 2, 1, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def platform():
-    """The other platform the badges come from, served for this module."""
-    with running() as foreign:
-        yield foreign
-
-
 @pytest.fixture
-def holder(app, db, login_as, monkeypatch):
-    """The badges' recipient, signed in; jobs run in-process; the app may fetch from 127.0.0.1."""
+def holder(holder, app, monkeypatch):
+    """The signed-in recipient (conftest), with jobs run in-process."""
     monkeypatch.setitem(app.extensions, redis_ext.EXTENSION, None)
-    monkeypatch.setitem(app.config, "FETCH_ALLOW_PRIVATE", True)
-    monkeypatch.setitem(app.config, "FETCH_ALLOW_HTTP", True)
-    profile = factories.entrepreneur("Camille Durand", email=EMAIL)
-    db.session.commit()
-    login_as(profile.user)
-    return profile
+    return holder
 
 
 def imported(db, profile, platform, *badges: str) -> list:
