@@ -15,6 +15,7 @@ from directory.badges.models import Award
 from directory.badges.models import BadgeClass
 from directory.demo import data
 from directory.profiles.models import Profile
+from tests.search.private_index import private_index
 
 SMALL, LARGE = 8, 40
 
@@ -38,22 +39,14 @@ def indexed(app, db, tmp_path):
     """The app's search service on a private Whoosh index, and a loader of the demo."""
     from directory.demo.loader import load_demo
 
-    service = app.extensions["search"]
-    previous = service.path
-    service.path = tmp_path / "index"
-    service.use("whoosh")
-    service.reindex()
-    service.checked = True
+    with private_index(app, tmp_path / "index") as service:
 
-    def load(profiles: int) -> None:
-        load_demo(profile_count=profiles)
-        db.session.commit()
-        service.reindex()
+        def load(profiles: int) -> None:
+            load_demo(profile_count=profiles)
+            db.session.commit()
+            service.reindex()
 
-    yield load
-    service.backend.close()
-    service.path = previous
-    service.use(app.config["SEARCH_BACKEND"])
+        yield load
 
 
 @pytest.fixture

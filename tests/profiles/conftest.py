@@ -9,6 +9,7 @@ from tests.badges.issuing_helpers import login
 from tests.fixtures.foreign_issuer import EMAIL
 from tests.fixtures.foreign_issuer import running
 from tests.profiles import factories
+from tests.search.private_index import private_index
 
 
 @pytest.fixture
@@ -60,16 +61,8 @@ def count_queries(app, db):
 @pytest.fixture
 def search_index(app, db, tmp_path):
     """The app's search service on a fresh Whoosh index, following the database by its hooks."""
-    service = app.extensions["search"]
-    previous = service.path
-    service.path = tmp_path / "index"
-    service.use("whoosh")
-    service.reindex()
-    service.checked = True
-    yield service
-    service.backend.close()
-    service.path = previous
-    service.use(app.config["SEARCH_BACKEND"])
+    with private_index(app, tmp_path / "index") as service:
+        yield service
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ import os
 import pytest
 
 from directory.search.registry import BACKENDS
+from tests.search.private_index import private_index
 
 
 def backend_names(config) -> list[str]:
@@ -28,16 +29,8 @@ def search(app, db, tmp_path, request):
         if hasattr(request.node, "callspec")
         else "whoosh"
     )
-    service = app.extensions["search"]
-    previous = service.path
-    service.path = tmp_path / "index"
-    service.use(name)
-    service.reindex()
-    service.checked = True
-    yield service
-    service.backend.close()
-    service.path = previous
-    service.use(app.config["SEARCH_BACKEND"])
+    with private_index(app, tmp_path / "index", name) as service:
+        yield service
 
 
 assert set(BACKENDS) == {"whoosh", "tantivy", "postgres"}
