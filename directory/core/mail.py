@@ -17,7 +17,9 @@ from flask import abort
 from flask import current_app
 from flask import render_template
 
+from directory.core import jobs
 from directory.core.db import utcnow
+from directory.core.redis import redis_client
 
 OUTBOX_SIZE = 200
 RETRY_INTERVALS = (30, 120, 600)  # seconds before each new attempt at a failed delivery
@@ -57,9 +59,6 @@ def _queued(to: str, subject: str, body: str) -> bool:
     RQ retries a failed delivery three times over about ten minutes. Without Redis, or when it
     cannot be reached, the caller delivers at once as before.
     """
-    from directory.core import jobs
-    from directory.core.redis import redis_client
-
     if redis_client() is None:
         return False
     try:
